@@ -1,0 +1,37 @@
+#include "toytls/random.hpp"
+
+#include <stdexcept>
+#include <vector>
+
+namespace toytls {
+
+void require_sodium() {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+SystemRandom::SystemRandom() { require_sodium(); }
+
+void SystemRandom::fill(std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+
+DeterministicRandomForTestsOnly::DeterministicRandomForTestsOnly(std::span<const std::uint8_t, 32> seed)
+    : seed_(seed) {
+    require_sodium();
+}
+
+DeterministicRandomForTestsOnly::DeterministicRandomForTestsOnly(std::uint8_t seed_byte) {
+    require_sodium();
+    std::fill(seed_.data(), seed_.data() + seed_.size(), seed_byte);
+}
+
+// Each call draws 32 extra bytes that become the seed of the next call, so
+// successive calls give different bytes and the whole stream depends only on
+// the first seed and the sizes asked for.
+void DeterministicRandomForTestsOnly::fill(std::span<std::uint8_t> out) {
+    std::vector<std::uint8_t> stream(out.size() + seed_.size());
+    randombytes_buf_deterministic(stream.data(), stream.size(), seed_.data());
+    std::copy(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(out.size()), out.begin());
+    std::copy(stream.end() - static_cast<std::ptrdiff_t>(seed_.size()), stream.end(), seed_.data());
+    sodium_memzero(stream.data(), stream.size());
+}
+
+}  // namespace toytls
