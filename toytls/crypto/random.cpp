@@ -1,4 +1,4 @@
-#include "toytls/random.hpp"
+#include "toytls/crypto/random.hpp"
 
 #include <stdexcept>
 #include <vector>

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <span>
 
-#include "toytls/secret.hpp"
+#include "toytls/crypto/secret.hpp"
 
 namespace toytls {
 

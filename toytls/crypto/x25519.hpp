@@ -5,8 +5,8 @@
 #include <optional>
 
 #include "toytls/bytes.hpp"
-#include "toytls/random.hpp"
-#include "toytls/secret.hpp"
+#include "toytls/crypto/random.hpp"
+#include "toytls/crypto/secret.hpp"
 
 namespace toytls {
 

@@ -1,8 +1,8 @@
-#include "toytls/hmac.hpp"
+#include "toytls/crypto/hmac.hpp"
 
 #include <sodium.h>
 
-#include "toytls/random.hpp"
+#include "toytls/crypto/random.hpp"
 
 namespace toytls {
 

@@ -1,6 +1,6 @@
-#include "toytls/sha256.hpp"
+#include "toytls/crypto/sha256.hpp"
 
-#include "toytls/random.hpp"
+#include "toytls/crypto/random.hpp"
 
 namespace toytls {
 

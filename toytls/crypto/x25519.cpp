@@ -1,4 +1,4 @@
-#include "toytls/x25519.hpp"
+#include "toytls/crypto/x25519.hpp"
 
 namespace toytls {
 

@@ -1,6 +1,6 @@
-#include "toytls/ed25519.hpp"
+#include "toytls/crypto/ed25519.hpp"
 
-#include "toytls/random.hpp"
+#include "toytls/crypto/random.hpp"
 
 namespace toytls {
 

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "toytls/bytes.hpp"
-#include "toytls/secret.hpp"
+#include "toytls/crypto/secret.hpp"
 
 namespace toytls {
 

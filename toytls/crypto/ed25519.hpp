@@ -5,7 +5,7 @@
 #include <array>
 
 #include "toytls/bytes.hpp"
-#include "toytls/secret.hpp"
+#include "toytls/crypto/secret.hpp"
 
 namespace toytls {
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "toytls/bytes.hpp"
-#include "toytls/sha256.hpp"
+#include "toytls/crypto/sha256.hpp"
 
 namespace toytls {
 

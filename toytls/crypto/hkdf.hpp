@@ -6,7 +6,7 @@
 #include <span>
 
 #include "toytls/bytes.hpp"
-#include "toytls/secret.hpp"
+#include "toytls/crypto/secret.hpp"
 
 namespace toytls {
 

@@ -1,8 +1,8 @@
-#include "toytls/hkdf.hpp"
+#include "toytls/crypto/hkdf.hpp"
 
 #include <algorithm>
 
-#include "toytls/hmac.hpp"
+#include "toytls/crypto/hmac.hpp"
 
 namespace toytls {
 

@@ -1,8 +1,8 @@
-#include "toytls/aead.hpp"
+#include "toytls/crypto/aead.hpp"
 
 #include <stdexcept>
 
-#include "toytls/random.hpp"
+#include "toytls/crypto/random.hpp"
 
 namespace toytls {
 
