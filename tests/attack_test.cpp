@@ -308,6 +308,9 @@ TEST(Hello, UnknownVersionIsProtocolVersion) {
     std::vector<Bytes> flight = split_records(second_server.pop());
     second_client.feed(edit_server_hello(flight[0], [](ServerHello& hello) { hello.version = 0x0304; }));
     expect_failed_with(second_client, Alert::protocol_version, "server chose version 772, not 1");
+    // The client has no keys yet, so its alert goes in the clear; the server,
+    // which already expects protected records, still understands it.
+    expect_peer_told(second_server, second_client, Alert::protocol_version);
 }
 
 TEST(Hello, NoCommonSuiteIsHandshakeFailure) {

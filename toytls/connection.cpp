@@ -67,7 +67,7 @@ void Connection::feed(ByteView wire_bytes) {
                 return fail(Alert::record_overflow, "record length " + std::to_string(length) +
                                                         " is over the limit of " + std::to_string(max_length));
             std::size_t min_length = read_protection_ ? protection_overhead : 1;
-            if (length < min_length)
+            if (length < min_length && !is_plaintext_handshake_alert(*type, length))
                 return fail(Alert::decode_error, "record length " + std::to_string(length) +
                                                      " is under the minimum of " + std::to_string(min_length));
             continue;
@@ -84,8 +84,16 @@ void Connection::feed(ByteView wire_bytes) {
     }
 }
 
+// A peer that fails before it has keys (a client rejecting the ServerHello)
+// can only send its alert in the clear, while we already expect protected
+// records. No protected record is 2 bytes long, so a 2-byte alert record
+// during the handshake can only be such a plaintext alert.
+bool Connection::is_plaintext_handshake_alert(ContentType type, std::size_t body_length) const {
+    return read_protection_ && !established() && type == ContentType::alert && body_length == 2;
+}
+
 void Connection::process_record(ContentType type, ByteView body) {
-    if (!read_protection_) {
+    if (!read_protection_ || is_plaintext_handshake_alert(type, body.size())) {
         if (type == ContentType::application_data)
             return fail(Alert::unexpected_message, "application data before the handshake completed");
         if (type == ContentType::handshake) return process_handshake_record(body);
@@ -200,6 +208,7 @@ void Connection::send_alert(AlertLevel level, Alert alert) {
 
 bool Connection::write(ByteView plaintext) {
     if (failed() || close_sent_) return false;
+    if (plaintext.empty()) return true;
     if (!established()) {
         append(pending_plaintext_, plaintext);
         return true;

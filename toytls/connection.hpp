@@ -102,6 +102,7 @@ protected:
     Transcript transcript_;
 
 private:
+    bool is_plaintext_handshake_alert(ContentType type, std::size_t body_length) const;
     void process_record(ContentType type, ByteView body);
     void process_handshake_record(ByteView plaintext);
     void process_alert_record(ByteView plaintext);
