@@ -250,8 +250,7 @@ TrafficSecrets Connection::derive_keys_and_protect(const Secret<32>& shared_secr
     Sha256Digest hello_hash = transcript_.hash();
     SecretObserver log_secret;
     if (key_log_) {
-        std::string session_id = to_hex(client_random);
-        log_secret = [this, &session_id](std::string_view label, ByteView value) {
+        log_secret = [this, session_id = to_hex(client_random)](std::string_view label, ByteView value) {
             key_log_(std::string(label) + " " + session_id + " " + to_hex(value));
         };
     }
