@@ -279,3 +279,24 @@ TEST(KeyLog, GivesEverySecretOnceAndOnlyWhenAskedFor) {
     // version in the ClientHello.
     EXPECT_EQ(lines[0].size(), std::string("SHARED_SECRET ").size() + 64 + 1 + 64);
 }
+
+TEST(Insecure, SkipsTheChainButStillChecksTheServerHoldsTheLeafKey) {
+    TestPki pki;
+    ClientConfig config = client_config(pki, "not-the-right-name");
+    config.trust_store = TrustStore{};  // trusts nothing
+    config.insecure_skip_chain_verification = true;
+    ClientConnection client(std::move(config));
+    ServerConnection server(server_config(pki));
+    exchange(client, server);
+    EXPECT_TRUE(client.established()) << client.failure()->describe();
+
+    ClientConfig wrong_key_config = client_config(pki);
+    wrong_key_config.insecure_skip_chain_verification = true;
+    auto impostor = server_config(pki);
+    impostor->identities[0].private_key = key_from_seed_byte(0x99);
+    ClientConnection second_client(std::move(wrong_key_config));
+    ServerConnection impostor_server(impostor);
+    exchange(second_client, impostor_server);
+    ASSERT_TRUE(second_client.failed());
+    EXPECT_EQ(second_client.failure()->alert, Alert::decrypt_error);
+}

@@ -25,6 +25,10 @@ struct ClientConfig {
     std::shared_ptr<RandomSource> random = std::make_shared<SystemRandom>();
     EventObserver observer;  // optional: one event per protocol step
     KeyLogSink key_log;      // optional: ONLY when a key log was asked for
+    // INSECURE, like curl --insecure: accept any certificate chain (still
+    // checking that the server holds the leaf's key). Anyone on the path can
+    // then impersonate the server. For labs that show why the checks matter.
+    bool insecure_skip_chain_verification = false;
 };
 
 class ClientConnection final : public Connection {

@@ -27,6 +27,7 @@ enum class EventKind {
     alert_received,
     established,
     failed,
+    note,  // a check passed or a choice was made, in words
 };
 
 struct ConnectionEvent {
