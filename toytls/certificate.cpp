@@ -73,8 +73,7 @@ unsigned days_in_month(unsigned year, unsigned month) {
     return month == 2 && is_leap_year(year) ? 29 : days[month - 1];
 }
 
-// Only ASCII digits: std::from_chars would also accept nothing else, but
-// it is spelled out because the field rules are about characters.
+// A fixed-width run of ASCII digits (the callers pass 1 to 4 characters).
 std::optional<unsigned> parse_digits(std::string_view digits) {
     unsigned value = 0;
     for (char c : digits) {
@@ -103,14 +102,14 @@ struct Line {
 };
 
 // Walks the "field: value" lines (line 2 on) through the fixed order of the
-// design. Each expect_* either consumes the next line or leaves an error
-// that names the line and what should have been there.
+// design. expect() either consumes the next line or leaves an error that
+// names the line and what should have been there.
 class FieldWalker {
 public:
     FieldWalker(std::vector<Line> lines, std::size_t last_line_number)
         : lines_(std::move(lines)), last_line_number_(last_line_number) {}
 
-    // The value of the next line if its field is `name`; otherwise sets the error.
+    // The next line if its field is `name`; otherwise sets the error.
     std::optional<Line> expect(std::string_view name) {
         if (at_end()) {
             error_ = "missing field '" + std::string(name) + "' (the certificate ends at line " +
@@ -355,8 +354,10 @@ std::optional<Certificate> parse_certificate(ByteView input, std::string& error)
     if (!serial) return failed();
     auto serial_value = parse_decimal_u64(serial->value);
     if (!serial_value) {
-        walker.fail(*serial, "serial must be a decimal number 0..18446744073709551615 without sign or leading zeros, "
-                             "found " + quoted(serial->value));
+        walker.fail(*serial,
+                    "serial must be a decimal number 0..18446744073709551615 without sign or leading zeros, "
+                    "found " +
+                        quoted(serial->value));
         return failed();
     }
     certificate.serial = *serial_value;
@@ -515,8 +516,8 @@ std::string describe_certificate(const Certificate& certificate) {
     if (certificate.is_ca) {
         const unsigned path_len = certificate.path_len.value_or(0);
         words += "  kind:        CA: may issue certificates, with at most " + std::to_string(path_len) +
-                 " intermediate CA" + (path_len == 1 ? "" : "s") + " below it (path-len " +
-                 std::to_string(path_len) + ")\n";
+                 " intermediate CA" + (path_len == 1 ? "" : "s") + " below it (path-len " + std::to_string(path_len) +
+                 ")\n";
     } else {
         words += "  kind:        end entity (ca: false): may not issue certificates\n";
     }

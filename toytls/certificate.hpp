@@ -1,7 +1,7 @@
 // ToyTLS certificates: a small signed text file instead of X.509's DER, so
 // that a student can read one with `cat`. The format is strict (one way to
 // write each certificate) because a parser that accepts variants is where
-// certificate bugs live. The rules are in notes/design.md, "Certificates".
+// certificate bugs live. The rules are in toytls/PROTOCOL.md, "Certificates".
 #pragma once
 
 #include <cstdint>

@@ -134,10 +134,10 @@ ChainVerdict verify_chain(const std::vector<Bytes>& wire_certificates_leaf_first
         const std::size_t intermediates_below = i - 1;
         const unsigned path_len = path[i].path_len.value_or(0);
         if (intermediates_below > path_len) {
-            return reject(Alert::bad_certificate,
-                          named(path[i]) + " has path-len " + std::to_string(path_len) + ", but the path puts " +
-                              std::to_string(intermediates_below) + " intermediate CA" +
-                              (intermediates_below == 1 ? "" : "s") + " below it");
+            return reject(Alert::bad_certificate, named(path[i]) + " has path-len " + std::to_string(path_len) +
+                                                      ", but the path puts " + std::to_string(intermediates_below) +
+                                                      " intermediate CA" + (intermediates_below == 1 ? "" : "s") +
+                                                      " below it");
         }
     }
 
@@ -156,10 +156,9 @@ ChainVerdict verify_chain(const std::vector<Bytes>& wire_certificates_leaf_first
 
     const Certificate& leaf = path[0];
     if (!server_name_matches(leaf, server_name)) {
-        const std::string asked = server_name.empty() ? "no server name was given, and " + named(leaf) +
-                                                            " can only be checked against one"
-                                                      : named(leaf) + " is not valid for the name '" +
-                                                            std::string(server_name) + "'";
+        const std::string asked =
+            server_name.empty() ? "no server name was given, and " + named(leaf) + " can only be checked against one"
+                                : named(leaf) + " is not valid for the name '" + std::string(server_name) + "'";
         return reject(Alert::bad_certificate, asked + " (" + dns_names_in_words(leaf) + ")");
     }
 

@@ -1,7 +1,7 @@
 // Certificate chain validation, as the client does it: is the server's
 // certificate vouched for, link by link, by a root this client trusts, and
 // is it for the name the client asked for? The rules and their order are in
-// notes/design.md, "Chain validation".
+// toytls/PROTOCOL.md, "Chain validation".
 #pragma once
 
 #include <optional>

@@ -155,23 +155,22 @@ std::optional<Ed25519KeyPair> parse_private_key(ByteView input, std::string& err
 }
 
 std::string format_private_key(const Ed25519KeyPair& key, std::string_view warning) {
-    const bool warning_is_one_clean_line = std::all_of(warning.begin(), warning.end(), is_printable_ascii) &&
-                                           (warning.empty() || warning.back() != ' ');
+    const bool warning_is_one_clean_line =
+        std::all_of(warning.begin(), warning.end(), is_printable_ascii) && (warning.empty() || warning.back() != ' ');
     if (!warning_is_one_clean_line) {
         throw std::invalid_argument("a key file warning must be one line of printable ASCII without trailing space");
     }
 
     const Secret<32> seed = key.seed();
     std::array<char, sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)> seed_base64{};
-    sodium_bin2base64(seed_base64.data(), seed_base64.size(), seed.data(), seed.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(seed_base64.data(), seed_base64.size(), seed.data(), seed.size(), sodium_base64_VARIANT_ORIGINAL);
     const std::string_view seed_text(seed_base64.data(), seed_base64.size() - 1);  // without the NUL
 
     // Reserved up front so that the string never reallocates: a reallocation
     // would leave a copy of the seed behind in freed memory.
     const std::size_t size = private_key_header.size() + 1 +
-                             (warning.empty() ? 0 : warning_label.size() + warning.size() + 1) +
-                             seed_label.size() + seed_text.size() + 1;
+                             (warning.empty() ? 0 : warning_label.size() + warning.size() + 1) + seed_label.size() +
+                             seed_text.size() + 1;
     if (size > max_private_key_file_size) {
         throw std::invalid_argument("the key file warning is too long: the file would be over " +
                                     std::to_string(max_private_key_file_size) + " bytes");
