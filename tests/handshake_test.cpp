@@ -257,7 +257,7 @@ TEST(ServerName, UnknownNameIsRefusedWithUnrecognizedNameWhenConfigured) {
     EXPECT_EQ(server.failure()->alert, Alert::unrecognized_name);
     EXPECT_EQ(server.failure()->reason, "no certificate for server name \"unknown.test\"");
     ASSERT_TRUE(client.failed());
-    EXPECT_EQ(client.failure()->describe(), "received unrecognized_name: peer sent alert unrecognized_name");
+    EXPECT_EQ(client.failure()->describe(), "received unrecognized_name: peer sent unrecognized_name");
 }
 
 TEST(KeyLog, GivesEverySecretOnceAndOnlyWhenAskedFor) {
@@ -299,4 +299,31 @@ TEST(Insecure, SkipsTheChainButStillChecksTheServerHoldsTheLeafKey) {
     exchange(second_client, impostor_server);
     ASSERT_TRUE(second_client.failed());
     EXPECT_EQ(second_client.failure()->alert, Alert::decrypt_error);
+}
+
+TEST(Close, CloseDuringTheHandshakeCancelsItAndDropsHeldData) {
+    TestPki pki;
+    ClientConnection client(client_config(pki));
+    ServerConnection server(server_config(pki));
+    client.write(as_bytes("never sent"));
+    server.feed(client.pop());
+    client.close();
+    ASSERT_TRUE(client.failed());
+    EXPECT_EQ(client.failure()->reason, "closed by the application during the handshake");
+    Bytes after_close = client.pop();
+    EXPECT_EQ(to_hex(after_close), "15000201" "00");  // only a plaintext close_notify: warning(1), close_notify(0)
+    client.feed(server.pop());  // the server's flight arrives anyway: ignored
+    EXPECT_FALSE(client.established());
+    EXPECT_TRUE(client.pop().empty());
+}
+
+TEST(Configuration, MistakesAreRefusedBeforeAnythingIsSent) {
+    TestPki pki;
+    for (const char* bad_name : {"", "local host", "caf\xc3\xa9.example"})
+        EXPECT_THROW(ClientConnection(client_config(pki, bad_name)), std::invalid_argument) << bad_name;
+    EXPECT_THROW(ClientConnection(client_config(pki, std::string(256, 'a'))), std::invalid_argument);
+    ClientConfig no_suites = client_config(pki);
+    no_suites.cipher_suites.clear();
+    EXPECT_THROW(ClientConnection(std::move(no_suites)), std::invalid_argument);
+    EXPECT_THROW(ServerConnection(std::make_shared<ServerConfig>()), std::invalid_argument);
 }

@@ -1,6 +1,7 @@
 #include "toytls/client.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace toytls {
 
@@ -14,6 +15,15 @@ ClientConnection::ClientConnection(ClientConfig config)
     : Connection(Side::client, ConnectionState::expect_server_hello, std::move(config.observer),
                  std::move(config.key_log)),
       config_(std::move(config)) {
+    // Configuration mistakes are the application's bugs, not the peer's:
+    // refuse them here rather than send a malformed ClientHello.
+    const std::string& name = config_.server_name;
+    if (name.empty() || name.size() > 255 ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != std::string::npos)
+        throw std::invalid_argument("ClientConfig::server_name must be 1-255 characters of [A-Za-z0-9.-]: \"" + name + "\"");
+    std::erase_if(config_.cipher_suites, [](CipherSuite suite) { return !cipher_suite_available(suite); });
+    if (config_.cipher_suites.empty())
+        throw std::invalid_argument("ClientConfig::cipher_suites has no suite this machine supports");
     send_client_hello();
 }
 

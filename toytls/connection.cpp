@@ -19,10 +19,19 @@ std::string_view connection_state_name(ConnectionState state) {
     return "unknown";
 }
 
+namespace {
+
+std::string alert_label(Alert alert) {
+    std::string_view name = alert_name(alert);
+    return name == "unknown" ? "alert " + std::to_string(static_cast<int>(alert)) : std::string(name);
+}
+
+}  // namespace
+
 std::string ConnectionFailure::describe() const {
     if (truncated) return "truncated: " + reason;
     std::string who = alert_sent_by_peer ? "received " : "sent ";
-    return who + std::string(alert_name(alert)) + ": " + reason;
+    return who + alert_label(alert) + ": " + reason;
 }
 
 Connection::Connection(Side side, ConnectionState first_state, EventObserver observer, KeyLogSink key_log)
@@ -134,9 +143,8 @@ void Connection::process_handshake_record(ByteView plaintext) {
 void Connection::process_alert_record(ByteView plaintext) {
     if (plaintext.size() != 2) return fail(Alert::decode_error, "alert record is not exactly 2 bytes");
     auto alert = static_cast<Alert>(plaintext[1]);
-    std::string name = alert_name(alert) == "unknown" ? "alert " + std::to_string(plaintext[1])
-                                                       : std::string(alert_name(alert));
-    emit(EventKind::alert_received, "received alert " + name, plaintext);
+    std::string name = alert_label(alert);
+    emit(EventKind::alert_received, "received " + name, plaintext);
     if (alert == Alert::close_notify && established()) {
         // RFC 8446 6.1: the peer will send no more. Anything after it is
         // ignored; we may still write until we close() ourselves.
@@ -145,7 +153,7 @@ void Connection::process_alert_record(ByteView plaintext) {
     }
     failure_ = ConnectionFailure{alert, true, false,
                                  alert == Alert::close_notify ? "peer closed the connection during the handshake"
-                                                              : "peer sent alert " + name};
+                                                              : "peer sent " + name};
     state_ = ConnectionState::failed;
     emit(EventKind::failed, failure_->describe());
 }
@@ -230,6 +238,15 @@ void Connection::close() {
     // close_notify is a warning-level alert (RFC 8446 6.1), protected like
     // every record once keys exist.
     send_alert(AlertLevel::warning, Alert::close_notify);
+    if (!established()) {
+        // Closing during the handshake cancels it: nothing may follow our
+        // close_notify, so the handshake stops here and held data is dropped.
+        sodium_memzero(pending_plaintext_.data(), pending_plaintext_.size());
+        pending_plaintext_.clear();
+        failure_ = ConnectionFailure{Alert::close_notify, false, false, "closed by the application during the handshake"};
+        state_ = ConnectionState::failed;
+        emit(EventKind::failed, failure_->describe());
+    }
 }
 
 void Connection::fail(Alert alert, std::string reason) {

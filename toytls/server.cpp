@@ -35,7 +35,9 @@ ServerIdentity load_server_identity(const std::string& certificate_path, const s
 
 ServerConnection::ServerConnection(std::shared_ptr<const ServerConfig> config, EventObserver observer)
     : Connection(Side::server, ConnectionState::expect_client_hello, std::move(observer), config->key_log),
-      config_(std::move(config)) {}
+      config_(std::move(config)) {
+    if (config_->identities.empty()) throw std::invalid_argument("ServerConfig has no identity (certificate and key)");
+}
 
 void ServerConnection::on_handshake_message(HandshakeType type, ByteView message) {
     switch (state()) {
