@@ -22,6 +22,7 @@ TOYTLS_PACKAGES=(
     libsodium-dev
     libgtest-dev
     nlohmann-json3-dev
+    curl
 )
 
 # Extra packages from the environment (space-separated). Meant for testing the

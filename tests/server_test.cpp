@@ -1,0 +1,384 @@
+// The web server for real: a Server on loopback ports, curl on the plain
+// port, the library's own client on the ToyTLS port, with both selector
+// backends. These are the behaviours a user of toytls-server relies on.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "client/fetch.hpp"
+#include "toytls/crypto/sha256.hpp"
+#include "toytls/key_file.hpp"
+#include "webserver/server.hpp"
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string certs_dir = TOYTLS_SOURCE_DIR "/certs";
+
+// A site in a fresh temporary folder, and a config that serves it on two
+// free loopback ports: one plain, one ToyTLS.
+struct TestSite {
+    fs::path root = fs::temp_directory_path() / ("toytls-server-test-" + std::to_string(::getpid()) + "-" +
+                                                 std::to_string(counter()++));
+    TestSite() {
+        fs::create_directories(root / "html" / "docs");
+        write("html/index.html", "<h1>hello</h1>\n");
+        write("html/docs/index.html", "<h1>docs</h1>\n");
+        write("html/style.css", "body { color: black; }\n");
+    }
+    ~TestSite() { fs::remove_all(root); }
+
+    static std::atomic<int>& counter() {
+        static std::atomic<int> value{0};
+        return value;
+    }
+    void write(const std::string& relative, const std::string& content) const {
+        std::ofstream(root / relative, std::ios::binary) << content;
+    }
+    webserver::Config config(const std::string& extra_http = "", const std::string& access_log = "off") const {
+        std::string text = "error_log stderr crit;\nhttp {\n access_log " + access_log + ";\n" + extra_http +
+                           " server {\n  listen 127.0.0.1:0;\n  listen 127.0.0.1:0 ssl;\n"
+                           "  server_name localhost;\n"
+                           "  ssl_certificate " + certs_dir + "/server.cert;\n"
+                           "  ssl_certificate_key " + certs_dir + "/server.key;\n"
+                           "  ssl_certificate_chain " + certs_dir + "/intermediate.cert;\n"
+                           "  root html;\n }\n}\n";
+        write("server.conf", text);
+        return webserver::load_config((root / "server.conf").string());
+    }
+};
+
+// The server's event loop in a thread of its own, stopped gracefully at
+// the end of the test.
+class RunningServer {
+public:
+    RunningServer(webserver::Config config, webserver::SelectorKind kind) : server_(std::move(config), kind) {
+        server_.open_listeners();
+        for (const auto& listener : server_.listeners()) (listener.ssl ? toytls_port : plain_port) = listener.port;
+        loop_ = std::async(std::launch::async, [this] { server_.run(); });
+    }
+    ~RunningServer() { stop(); }
+    void stop() {
+        if (!loop_.valid()) return;
+        server_.request_stop();
+        loop_.get();
+    }
+    bool stopped_within(std::chrono::milliseconds time) {
+        return loop_.wait_for(time) == std::future_status::ready;
+    }
+    webserver::Server& server() { return server_; }
+
+    std::uint16_t plain_port = 0;
+    std::uint16_t toytls_port = 0;
+
+private:
+    webserver::Server server_;
+    std::future<void> loop_;
+};
+
+toytls::TrustStore demo_trust_store() {
+    std::string error;
+    toytls::TrustStore store;
+    store.add_root(*toytls::load_certificate_file(certs_dir + "/root.cert", error));
+    return store;
+}
+
+toytls_client::FetchResult fetch_toytls(std::uint16_t port, const std::string& path,
+                                        const std::string& server_name = "localhost") {
+    toytls_client::FetchOptions options;
+    std::string error;
+    options.url = *toytls_client::parse_url("toytls://127.0.0.1:" + std::to_string(port) + path, error);
+    options.trust_store = demo_trust_store();
+    options.server_name = server_name;
+    options.max_time = 60s;
+    return toytls_client::fetch(options);
+}
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string output;
+};
+
+CommandResult run_command(const std::string& command) {
+    CommandResult result;
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return result;
+    std::array<char, 65536> buffer;
+    std::size_t got;
+    while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), got);
+    int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+std::string curl(std::uint16_t port, const std::string& path, const std::string& options = "-s") {
+    return run_command("curl " + options + " --max-time 60 http://127.0.0.1:" + std::to_string(port) + path).output;
+}
+
+int connect_to(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+class ServerTest : public ::testing::TestWithParam<webserver::SelectorKind> {};
+
+}  // namespace
+
+TEST_P(ServerTest, ServesTheSameFilesOnBothPorts) {
+    TestSite site;
+    RunningServer running(site.config(), GetParam());
+    for (const char* path : {"/", "/docs/", "/style.css"}) {
+        std::string plain = curl(running.plain_port, path);
+        auto secure = fetch_toytls(running.toytls_port, path);
+        ASSERT_EQ(secure.outcome, toytls_client::FetchOutcome::ok) << secure.message;
+        EXPECT_EQ(secure.head->status_code, 200) << path;
+        EXPECT_EQ(secure.body, plain) << path;
+        EXPECT_FALSE(plain.empty());
+    }
+    EXPECT_EQ(curl(running.plain_port, "/", "-s -o /dev/null -w %{http_code}"), "200");
+    EXPECT_EQ(curl(running.plain_port, "/missing", "-s -o /dev/null -w %{http_code}"), "404");
+    EXPECT_EQ(fetch_toytls(running.toytls_port, "/missing").head->status_code, 404);
+}
+
+TEST_P(ServerTest, ServesA100MiBFileIntactOnBothPorts) {
+    TestSite site;
+    {
+        std::ofstream big(site.root / "html" / "big.bin", std::ios::binary);
+        std::string block(1 << 20, '\0');
+        for (int mebibyte = 0; mebibyte < 100; ++mebibyte) {
+            for (std::size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>((i * 31 + mebibyte) & 0xff);
+            big.write(block.data(), static_cast<std::streamsize>(block.size()));
+        }
+    }
+    std::string expected = run_command("sha256sum " + (site.root / "html" / "big.bin").string()).output.substr(0, 64);
+    RunningServer running(site.config(), GetParam());
+
+    std::string plain = run_command("curl -s --max-time 120 http://127.0.0.1:" + std::to_string(running.plain_port) +
+                                    "/big.bin | sha256sum").output.substr(0, 64);
+    EXPECT_EQ(plain, expected);
+
+    toytls_client::FetchOptions options;
+    std::string error;
+    options.url = *toytls_client::parse_url("toytls://127.0.0.1:" + std::to_string(running.toytls_port) + "/big.bin", error);
+    options.trust_store = demo_trust_store();
+    options.server_name = "localhost";
+    options.max_time = 300s;
+    toytls::Sha256 hash;
+    options.on_body = [&hash](std::string_view piece) {
+        hash.update(toytls::as_bytes(piece));
+        return true;
+    };
+    auto result = toytls_client::fetch(options);
+    ASSERT_EQ(result.outcome, toytls_client::FetchOutcome::ok) << result.message;
+    EXPECT_EQ(result.body_size, 100u << 20);
+    EXPECT_EQ(toytls::to_hex(hash.digest_so_far()), expected);
+}
+
+TEST_P(ServerTest, Serves200ConcurrentClients) {
+    TestSite site;
+    RunningServer running(site.config(), GetParam());
+    std::vector<std::future<bool>> clients;
+    for (int i = 0; i < 200; ++i) {
+        clients.push_back(std::async(std::launch::async, [&running, i] {
+            if (i % 2 == 0) return curl(running.plain_port, "/") == "<h1>hello</h1>\n";
+            auto result = fetch_toytls(running.toytls_port, "/");
+            return result.outcome == toytls_client::FetchOutcome::ok && result.body == "<h1>hello</h1>\n";
+        }));
+    }
+    int served = 0;
+    for (auto& client : clients) served += client.get();
+    EXPECT_EQ(served, 200);
+}
+
+TEST_P(ServerTest, ASlowClientDoesNotDelayOthers) {
+    TestSite site;
+    RunningServer running(site.config(), GetParam());
+    int slow = connect_to(running.plain_port);
+    ASSERT_GE(slow, 0);
+    std::atomic<bool> done{false};
+    std::thread slowloris([&] {
+        std::string request = "GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+        for (std::size_t i = 0; !done && i < 1000; ++i) {
+            ::send(slow, &request[i % request.size()], 1, MSG_NOSIGNAL);
+            std::this_thread::sleep_for(100ms);
+        }
+    });
+    for (int i = 0; i < 5; ++i) {
+        auto started = std::chrono::steady_clock::now();
+        EXPECT_EQ(curl(running.plain_port, "/"), "<h1>hello</h1>\n");
+        EXPECT_EQ(fetch_toytls(running.toytls_port, "/").body, "<h1>hello</h1>\n");
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    }
+    done = true;
+    slowloris.join();
+    ::close(slow);
+}
+
+TEST_P(ServerTest, AFailedHandshakeClosesOnlyThatConnection) {
+    TestSite site;
+    RunningServer running(site.config(), GetParam());
+    auto refused = fetch_toytls(running.toytls_port, "/", "wrong.example");
+    ASSERT_EQ(refused.outcome, toytls_client::FetchOutcome::handshake_failed);
+    EXPECT_EQ(refused.handshake_failure->alert, toytls::Alert::bad_certificate);
+    auto fine = fetch_toytls(running.toytls_port, "/");
+    EXPECT_EQ(fine.outcome, toytls_client::FetchOutcome::ok) << fine.message;
+    EXPECT_EQ(curl(running.plain_port, "/"), "<h1>hello</h1>\n");
+}
+
+TEST_P(ServerTest, PlainHttpOnTheToyTlsPortGetsAPlainAnswer) {
+    TestSite site;
+    RunningServer running(site.config(), GetParam());
+    std::string answer = curl(running.toytls_port, "/", "-s -i");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
+    EXPECT_NE(answer.find("This port speaks ToyTLS"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("port " + std::to_string(running.plain_port)), std::string::npos) << answer;
+    EXPECT_EQ(fetch_toytls(running.toytls_port, "/").outcome, toytls_client::FetchOutcome::ok);
+}
+
+TEST_P(ServerTest, GracefulStopFinishesTheResponseInFlight) {
+    TestSite site;
+    {
+        std::ofstream big(site.root / "html" / "big.bin", std::ios::binary);
+        std::string block(1 << 20, 'x');
+        for (int i = 0; i < 20; ++i) big.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+    RunningServer running(site.config(), GetParam());
+    toytls_client::FetchOptions options;
+    std::string error;
+    options.url = *toytls_client::parse_url("toytls://127.0.0.1:" + std::to_string(running.toytls_port) + "/big.bin", error);
+    options.trust_store = demo_trust_store();
+    options.server_name = "localhost";
+    options.max_time = 60s;
+    std::promise<void> first_bytes;
+    bool signalled = false;
+    options.on_body = [&](std::string_view) {
+        if (!signalled) {
+            signalled = true;
+            first_bytes.set_value();
+            std::this_thread::sleep_for(200ms);  // the stop request lands while the response is in flight
+        }
+        return true;
+    };
+    auto download = std::async(std::launch::async, [&] { return toytls_client::fetch(options); });
+    first_bytes.get_future().wait();
+    running.server().request_stop();
+    auto result = download.get();
+    EXPECT_EQ(result.outcome, toytls_client::FetchOutcome::ok) << result.message;  // ended with close_notify
+    EXPECT_EQ(result.body_size, 20u << 20);
+    EXPECT_TRUE(running.stopped_within(10s));
+    EXPECT_LT(connect_to(running.plain_port), 0) << "still accepting after the stop";
+}
+
+namespace {
+
+// Reads from a blocking socket until the peer closes (or 10 s pass).
+std::string read_until_closed(int fd) {
+    timeval timeout{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string received;
+    char buffer[65536];
+    ssize_t got;
+    while ((got = ::recv(fd, buffer, sizeof buffer, 0)) > 0) received.append(buffer, static_cast<std::size_t>(got));
+    return received;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+    return count;
+}
+
+}  // namespace
+
+TEST_P(ServerTest, AnswersPipelinedRequestsInOrder) {
+    TestSite site;
+    RunningServer running(site.config(), GetParam());
+    int fd = connect_to(running.plain_port);
+    std::string requests = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                           "GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                           "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello"
+                           "GET /docs/ HTTP/1.0\r\n\r\n";  // HTTP/1.0 without keep-alive: the server closes after it
+    ::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL);
+    std::string responses = read_until_closed(fd);
+    ::close(fd);
+    EXPECT_EQ(count_of(responses, "HTTP/1.1 "), 4u) << responses;
+    std::size_t hello = responses.find("<h1>hello</h1>"), css = responses.find("body { color"),
+                not_allowed = responses.find("405 Method Not Allowed"), docs = responses.find("<h1>docs</h1>");
+    EXPECT_TRUE(hello < css && css < not_allowed && not_allowed < docs) << responses;
+    EXPECT_NE(responses.find("Allow: GET, HEAD"), std::string::npos);
+}
+
+TEST_P(ServerTest, IdleKeepAliveConnectionsAreClosed) {
+    TestSite site;
+    RunningServer running(site.config("  keepalive_timeout 300ms;\n"), GetParam());
+    // Plain: the server closes an idle connection after the timeout.
+    int fd = connect_to(running.plain_port);
+    std::string request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    auto started = std::chrono::steady_clock::now();
+    std::string response = read_until_closed(fd);
+    ::close(fd);
+    EXPECT_NE(response.find("<h1>hello</h1>"), std::string::npos);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    // ToyTLS: fetch() reports "ok" only when the response ended with close_notify.
+    EXPECT_EQ(fetch_toytls(running.toytls_port, "/").outcome, toytls_client::FetchOutcome::ok);
+}
+
+TEST_P(ServerTest, AnIncompleteHeaderTimesOut) {
+    TestSite site;
+    RunningServer running(site.config("  client_header_timeout 300ms;\n"), GetParam());
+    int fd = connect_to(running.plain_port);
+    std::string partial = "GET / HTTP/1.1\r\nHost: loc";
+    ::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL);
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(read_until_closed(fd), "");  // closed without a response, like nginx
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    ::close(fd);
+    // A ToyTLS client that never finishes its handshake is timed out the same way.
+    int silent = connect_to(running.toytls_port);
+    EXPECT_EQ(read_until_closed(silent), "");
+    ::close(silent);
+    EXPECT_EQ(curl(running.plain_port, "/"), "<h1>hello</h1>\n");
+}
+
+TEST_P(ServerTest, WritesTheAccessLogWithTheProtocol) {
+    TestSite site;
+    std::string log_path = (site.root / "access.log").string();
+    {
+        RunningServer running(site.config("", log_path), GetParam());
+        curl(running.plain_port, "/", "-s -A test-agent");
+        fetch_toytls(running.toytls_port, "/missing");
+    }
+    std::ifstream log(log_path);
+    std::string plain_line, toytls_line;
+    std::getline(log, plain_line);
+    std::getline(log, toytls_line);
+    EXPECT_NE(plain_line.find("\"GET / HTTP/1.1\" 200 15 \"-\" \"test-agent\" plain"), std::string::npos) << plain_line;
+    EXPECT_EQ(plain_line.rfind("127.0.0.1 - - [", 0), 0u) << plain_line;
+    EXPECT_NE(toytls_line.find("\"GET /missing HTTP/1.1\" 404 "), std::string::npos) << toytls_line;
+    EXPECT_NE(toytls_line.find(" toytls TOYTLS_"), std::string::npos) << toytls_line;
+}
+
+INSTANTIATE_TEST_SUITE_P(BothSelectors, ServerTest,
+                         ::testing::Values(webserver::SelectorKind::epoll, webserver::SelectorKind::poll),
+                         [](const auto& info) { return info.param == webserver::SelectorKind::epoll ? "epoll" : "poll"; });

@@ -1,0 +1,359 @@
+#include "webserver/http_connection.hpp"
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "webserver/static_files.hpp"
+
+namespace webserver {
+
+namespace {
+
+// How long a closing connection keeps reading (and discarding) before the
+// descriptor is closed: closing a socket with unread input makes the
+// kernel send RST, which can destroy the end of the response in flight.
+constexpr auto lingering_close_time = std::chrono::seconds(2);
+constexpr std::size_t file_chunk_size = 16 * 1024;           // one ToyTLS record of plaintext
+constexpr std::size_t sendfile_chunk_size = 4 * 1024 * 1024;  // per call, so one download cannot starve others
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) ==
+                                                  std::tolower(static_cast<unsigned char>(y)); });
+}
+
+}  // namespace
+
+HttpConnection::HttpConnection(UniqueFd socket, std::string peer_address, const ListenerContext& context,
+                               std::unique_ptr<Transport> transport)
+    : socket_(std::move(socket)),
+      peer_address_(std::move(peer_address)),
+      context_(context),
+      transport_(std::move(transport)),
+      waiting_since_(Clock::now()),
+      last_write_progress_(Clock::now()) {
+    limits_.max_body_size = context_.http->client_max_body_size;
+}
+
+bool HttpConnection::output_pending() const { return socket_output_sent_ < socket_output_.size() || file_; }
+
+Interest HttpConnection::interest() const {
+    if (finished_) return {};
+    if (lingering_) return {true, false};
+    // Reading pauses while a response is being sent: pipelined requests wait
+    // in the kernel's buffer, and a client that never reads its responses
+    // cannot make us buffer without bound.
+    bool want_read = !closing_ && !response_in_progress_ && !output_pending();
+    return {want_read, output_pending()};
+}
+
+std::optional<Clock::time_point> HttpConnection::deadline() const {
+    if (finished_) return std::nullopt;
+    if (lingering_) return linger_started_ + lingering_close_time;
+    if (output_pending()) return last_write_progress_ + context_.http->send_timeout;
+    if (response_in_progress_ || closing_) return std::nullopt;
+    // The first request (including the ToyTLS handshake before it) and any
+    // request already begun get client_header_timeout; an idle keep-alive
+    // connection gets keepalive_timeout.
+    bool request_begun = requests_served_ == 0 || !http_input_.empty() || body_;
+    return waiting_since_ + (request_begun ? context_.http->client_header_timeout : context_.http->keepalive_timeout);
+}
+
+// ---------------------------------------------------------------------------
+// Input: socket -> transport (the seam) -> HTTP parser.
+// ---------------------------------------------------------------------------
+
+void HttpConnection::on_readable() {
+    char buffer[16 * 1024];
+    for (int reads = 0; reads < 4 && !finished_; ++reads) {  // bounded, so one busy client cannot hog the loop
+        ssize_t received = ::recv(socket_.get(), buffer, sizeof buffer, 0);
+        if (received < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            if (errno == EINTR) continue;
+            return abort(std::string("recv: ") + std::strerror(errno));
+        }
+        if (lingering_) {
+            if (received == 0) finished_ = true;
+            continue;
+        }
+        if (received == 0) {
+            if (!transport_->on_socket_eof() && transport_->ready_for_http() && context_.error_log->enabled(LogLevel::info))
+                context_.error_log->log(LogLevel::info, "client " + peer_address_ + " closed without close_notify");
+            finished_ = true;
+            return;
+        }
+        bool input_was_empty = http_input_.empty();
+        std::size_t http_bytes_before = http_input_.size(), output_before = socket_output_.size();
+        transport_->on_socket_bytes(toytls::ByteView(reinterpret_cast<const std::uint8_t*>(buffer),
+                                                     static_cast<std::size_t>(received)),
+                                    http_input_, socket_output_);
+        if (context_.seam_tracer)
+            context_.seam_tracer(transport_->protocol() + " " + peer_address_ + ": " + std::to_string(received) +
+                                 " socket bytes in -> " + std::to_string(http_input_.size() - http_bytes_before) +
+                                 " HTTP bytes up to the parser" +
+                                 (socket_output_.size() > output_before
+                                      ? ", " + std::to_string(socket_output_.size() - output_before) +
+                                            " socket bytes to send back (handshake or alert)"
+                                      : std::string()));
+        if (input_was_empty && !http_input_.empty() && requests_served_ > 0) waiting_since_ = Clock::now();
+        if (transport_->received_plain_http()) {
+            answer_plain_http_on_toytls_port();
+            break;
+        }
+        if (transport_->failed()) {
+            // The alert is already in socket_output_; send it and close.
+            context_.error_log->log(LogLevel::info, "toytls connection from " + peer_address_ +
+                                                        " failed: " + transport_->failure());
+            closing_ = true;
+            break;
+        }
+        if (transport_->peer_closed()) {
+            close_gracefully();
+            break;
+        }
+        process_http_input();
+        if (response_in_progress_ || closing_) break;
+    }
+    pump_output();
+}
+
+void HttpConnection::process_http_input() {
+    while (!response_in_progress_ && !closing_ && transport_->ready_for_http()) {
+        if (body_) {
+            std::size_t consumed = body_->consume(http_input_);
+            http_input_.erase(0, consumed);
+            if (body_->error() != 0) {
+                int status = body_->error();
+                body_.reset();
+                return respond(error_response(status));
+            }
+            if (!body_->done()) return;
+            body_.reset();
+            handle_request();
+            continue;
+        }
+        if (http_input_.empty()) return;
+        request_ = HttpRequest{};
+        BodyFraming framing;
+        ParseResult result = parse_request_head(http_input_, limits_, request_, framing);
+        if (result.status == ParseResult::Status::incomplete) return;
+        if (result.status == ParseResult::Status::error) {
+            access_request_line_ = http_input_.substr(0, std::min<std::size_t>(http_input_.find('\r'), 200));
+            context_.error_log->log(LogLevel::info, "client " + peer_address_ + " sent an invalid request (" +
+                                                        std::to_string(result.error_status) + "): " + result.error_reason);
+            return respond(error_response(result.error_status));
+        }
+        http_input_.erase(0, result.consumed);
+        access_request_line_ = request_.method + " " + request_.target + " HTTP/1." + std::to_string(request_.version_minor);
+        // The body (which a static server does not use) is read and thrown
+        // away before answering, so the next request starts at the right byte.
+        if (framing.kind != BodyFraming::Kind::none) {
+            body_.emplace(framing, limits_.max_body_size);
+            continue;
+        }
+        handle_request();
+    }
+}
+
+const ServerBlock& HttpConnection::choose_server() const {
+    // Like nginx: the Host header picks the server block among those
+    // listening on this address:port; the first (default) one otherwise.
+    std::string_view host = request_.header("Host").value_or("");
+    host = host.substr(0, host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':'));
+    for (const ServerBlock* server : context_.servers)
+        for (const std::string& name : server->server_names)
+            if (equals_ignoring_case(name, host)) return *server;
+    return *context_.servers.front();
+}
+
+void HttpConnection::handle_request() {
+    if (request_.method != "GET" && request_.method != "HEAD") return respond(error_response(405));
+    respond(serve_static(request_, choose_server(), std::time(nullptr)));
+}
+
+// ---------------------------------------------------------------------------
+// Output: HTTP response -> transport (the seam) -> socket.
+// ---------------------------------------------------------------------------
+
+void HttpConnection::send_http(std::string_view bytes) {
+    std::size_t output_before = socket_output_.size();
+    transport_->send_http_bytes(toytls::as_bytes(bytes), socket_output_);
+    if (context_.seam_tracer)
+        context_.seam_tracer(transport_->protocol() + " " + peer_address_ + ": " + std::to_string(bytes.size()) +
+                             " HTTP bytes down from the server -> " +
+                             std::to_string(socket_output_.size() - output_before) + " socket bytes out");
+}
+
+void HttpConnection::respond(HttpResponse response) {
+    keep_alive_ = !response.close_connection && !stopping_ && request_.keep_alive();
+    send_http(format_response_head(response, keep_alive_, std::time(nullptr)));
+    access_status_ = response.status;
+    access_body_bytes_ = 0;
+    if (request_.method != "HEAD") {
+        access_body_bytes_ = response.content_length();
+        if (response.file)
+            file_ = std::move(response.file);
+        else
+            send_http(response.body);
+    }
+    response_in_progress_ = true;
+    last_write_progress_ = Clock::now();
+    pump_output();
+}
+
+void HttpConnection::answer_plain_http_on_toytls_port() {
+    HttpResponse response = error_response(400);
+    response.body = "<html><head><title>400 Bad Request</title></head><body><h1>400 Bad Request</h1>"
+                    "<p>This port speaks ToyTLS, not plain HTTP.";
+    if (context_.plain_port) response.body += " Plain HTTP is served on port " + std::to_string(*context_.plain_port) + ".";
+    response.body += "</p><hr>toytls-server</body></html>\n";
+    // Written straight to the socket, not through the transport: the client
+    // speaks no ToyTLS, so the answer must be plain text.
+    std::string head = format_response_head(response, false, std::time(nullptr));
+    toytls::append(socket_output_, toytls::as_bytes(head));
+    toytls::append(socket_output_, toytls::as_bytes(response.body));
+    context_.error_log->log(LogLevel::info, "client " + peer_address_ + " sent plain HTTP to a ToyTLS port");
+    access_request_line_ = "-";
+    access_status_ = 400;
+    access_body_bytes_ = response.body.size();
+    log_access();
+    closing_ = true;
+}
+
+void HttpConnection::pump_output() {
+    while (!finished_) {
+        if (!flush_socket_output()) return;
+        if (file_) {
+            if (!stream_file()) return;
+            continue;
+        }
+        if (response_in_progress_) {
+            finish_response();  // may start the next pipelined response
+            continue;
+        }
+        break;
+    }
+    if (closing_ && !lingering_ && !finished_) start_lingering_close();
+}
+
+bool HttpConnection::flush_socket_output() {
+    while (socket_output_sent_ < socket_output_.size()) {
+        // MSG_NOSIGNAL: a peer that went away gives EPIPE here, not a SIGPIPE
+        // that would kill the whole server.
+        ssize_t sent = ::send(socket_.get(), socket_output_.data() + socket_output_sent_,
+                              socket_output_.size() - socket_output_sent_, MSG_NOSIGNAL);
+        if (sent > 0) {
+            socket_output_sent_ += static_cast<std::size_t>(sent);
+            last_write_progress_ = Clock::now();
+            continue;
+        }
+        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+        if (sent < 0 && errno == EINTR) continue;
+        abort(std::string("send: ") + std::strerror(errno));
+        return false;
+    }
+    socket_output_.clear();
+    socket_output_sent_ = 0;
+    return true;
+}
+
+// Streams the next piece of the file: with sendfile on plain connections
+// (the kernel copies file to socket, the bytes never enter this process), or
+// as a 16 KiB read sealed into one record on ToyTLS connections (the bytes
+// must pass through the record layer to be encrypted). Either way, at most
+// one piece is in memory.
+bool HttpConnection::stream_file() {
+    std::size_t wanted = 0;
+    ssize_t done = 0;
+    if (transport_->can_sendfile()) {
+        wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sendfile_chunk_size));
+        off_t offset = static_cast<off_t>(file_->offset);
+        done = ::sendfile(socket_.get(), file_->file.get(), &offset, wanted);
+        if (done < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    } else {
+        char chunk[file_chunk_size];
+        wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sizeof chunk));
+        done = ::pread(file_->file.get(), chunk, wanted, static_cast<off_t>(file_->offset));
+        if (done > 0) transport_->send_http_bytes({reinterpret_cast<const std::uint8_t*>(chunk), static_cast<std::size_t>(done)},
+                                                  socket_output_);
+    }
+    if (done <= 0) {
+        abort(done == 0 ? "file shrank while it was being sent" : std::string("sending file: ") + std::strerror(errno));
+        return false;
+    }
+    file_->offset += static_cast<std::uint64_t>(done);
+    file_->length -= static_cast<std::uint64_t>(done);
+    last_write_progress_ = Clock::now();
+    if (file_->length == 0) file_.reset();
+    return true;
+}
+
+void HttpConnection::log_access() {
+    AccessLogEntry entry;
+    entry.peer_address = peer_address_.substr(0, peer_address_.rfind(':'));  // $remote_addr: no port
+    entry.time = std::time(nullptr);
+    entry.request_line = access_request_line_.empty() ? "-" : access_request_line_;
+    entry.status = access_status_;
+    entry.body_bytes = access_body_bytes_;
+    entry.referer = std::string(request_.header("Referer").value_or("-"));
+    entry.user_agent = std::string(request_.header("User-Agent").value_or("-"));
+    entry.protocol = transport_->protocol();
+    context_.access_log->log(entry);
+}
+
+void HttpConnection::finish_response() {
+    response_in_progress_ = false;
+    ++requests_served_;
+    log_access();
+    waiting_since_ = Clock::now();
+    if (!keep_alive_ || stopping_) return close_gracefully();
+    process_http_input();
+}
+
+void HttpConnection::close_gracefully() {
+    if (closing_) return;
+    closing_ = true;
+    transport_->close(socket_output_);  // ToyTLS: close_notify, so the client can tell the end from a cut
+}
+
+void HttpConnection::start_lingering_close() {
+    ::shutdown(socket_.get(), SHUT_WR);
+    lingering_ = true;
+    linger_started_ = Clock::now();
+}
+
+void HttpConnection::abort(const std::string& why) {
+    if (context_.error_log->enabled(LogLevel::info))
+        context_.error_log->log(LogLevel::info, "closing connection from " + peer_address_ + ": " + why);
+    finished_ = true;
+}
+
+void HttpConnection::on_writable() { pump_output(); }
+
+void HttpConnection::on_timeout() {
+    if (lingering_) {
+        finished_ = true;
+    } else if (output_pending()) {
+        abort("send timed out (the client is not reading)");
+    } else if (requests_served_ == 0 || !http_input_.empty() || body_) {
+        abort(transport_->ready_for_http() ? "client timed out sending the request header"
+                                           : "client timed out during the ToyTLS handshake");
+    } else {
+        close_gracefully();  // keep-alive timeout: an idle connection is closed politely
+        pump_output();
+    }
+}
+
+void HttpConnection::stop_after_current_response() {
+    stopping_ = true;
+    if (!response_in_progress_ && !body_ && http_input_.empty()) {
+        close_gracefully();
+        pump_output();
+    }
+}
+
+}  // namespace webserver
