@@ -231,11 +231,11 @@ private:
 
 // Refuses to go on quietly: the user asked for no security, and gets told so.
 void warn_insecure() {
-    std::cerr << "**********************************************************************\n"
+    std::cerr << "***********************************************************************\n"
                  "* WARNING: --insecure: the server's certificate chain is NOT checked. *\n"
-                 "* Anyone on the network path can pretend to be this server, and read *\n"
+                 "* Anyone on the network path can pretend to be this server, and read  *\n"
                  "* and change everything sent and received. For labs only.             *\n"
-                 "**********************************************************************\n";
+                 "***********************************************************************\n";
 }
 
 std::optional<toytls::TrustStore> load_trust_store(const std::vector<std::string>& cacert_paths) {
@@ -346,7 +346,7 @@ int run(const std::vector<std::string_view>& arguments) {
                   << " (--fail)\n";
         return exit_http_error;
     }
-    if (!suppress_output && !output.open()) {  // -o with an empty body still creates the file
+    if (!output.open()) {  // -o with an empty body still creates the file
         std::cerr << "toytls-client: cannot write the output: " << output.error() << "\n";
         return exit_other_error;
     }
