@@ -20,8 +20,10 @@ LogFile::LogFile(const std::string& path_or_stderr) {
 }
 
 void LogFile::write_line(std::string_view line) {
-    std::fwrite(line.data(), 1, line.size(), file_.get());
-    std::fputc('\n', file_.get());
+    // One write per line: several worker processes may share the file.
+    std::string with_newline(line);
+    with_newline.push_back('\n');
+    std::fwrite(with_newline.data(), 1, with_newline.size(), file_.get());
     std::fflush(file_.get());
 }
 

@@ -28,9 +28,11 @@ int serve(const webserver::Config& config) {
     webserver::Server server(config);
     server.open_listeners();
     server.stop_on_signals();
+    // One write per line, so that the lines of several workers sharing a
+    // terminal do not interleave.
     for (const auto& listener : server.listeners())
-        std::cerr << "toytls-server: listening on " << listener.address << ":" << listener.port
-                  << (listener.ssl ? " (ToyTLS)" : " (plain HTTP)") << "\n";
+        std::cerr << ("toytls-server: listening on " + listener.address + ":" + std::to_string(listener.port) +
+                      (listener.ssl ? " (ToyTLS)\n" : " (plain HTTP)\n"));
     server.run();
     return 0;
 }
