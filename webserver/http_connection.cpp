@@ -278,8 +278,7 @@ bool HttpConnection::stream_file() {
         char chunk[file_chunk_size];
         wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sizeof chunk));
         done = ::pread(file_->file.get(), chunk, wanted, static_cast<off_t>(file_->offset));
-        if (done > 0) transport_->send_http_bytes({reinterpret_cast<const std::uint8_t*>(chunk), static_cast<std::size_t>(done)},
-                                                  socket_output_);
+        if (done > 0) send_http(std::string_view(chunk, static_cast<std::size_t>(done)));
     }
     if (done <= 0) {
         abort(done == 0 ? "file shrank while it was being sent" : std::string("sending file: ") + std::strerror(errno));
@@ -317,7 +316,12 @@ void HttpConnection::finish_response() {
 void HttpConnection::close_gracefully() {
     if (closing_) return;
     closing_ = true;
+    std::size_t output_before = socket_output_.size();
     transport_->close(socket_output_);  // ToyTLS: close_notify, so the client can tell the end from a cut
+    if (context_.seam_tracer && socket_output_.size() > output_before)
+        context_.seam_tracer(transport_->protocol() + " " + peer_address_ + ": closing: " +
+                             std::to_string(socket_output_.size() - output_before) +
+                             " socket bytes out (close_notify)");
 }
 
 void HttpConnection::start_lingering_close() {
