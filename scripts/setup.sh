@@ -23,6 +23,7 @@ TOYTLS_PACKAGES=(
     libgtest-dev
     nlohmann-json3-dev
     curl
+    chromium            # walkthrough/check_page.sh: the interactive page in headless Chromium
 )
 
 # Extra packages from the environment (space-separated). Meant for testing the

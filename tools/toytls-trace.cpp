@@ -1,16 +1,16 @@
 // toytls-trace: one complete ToyTLS v1 connection, printed byte by byte in
 // the spirit of RFC 8448 ("Example Handshake Traces for TLS 1.3").
 //
-// A client and a server run in this one process and one thread, and this
-// program carries the bytes between them by hand (client.pop() ->
-// server.feed(), ...). Nothing depends on the time of day or the machine:
-// the random sources are seeded, the clock is fixed, the keys and
-// certificates are the committed demo ones. So the output is the same on
-// every run, and it is committed as walkthrough/trace.md.
+// The connection is a TraceSession (trace_session.hpp): a client and a
+// server in this one process and one thread, with seeded random sources, a
+// fixed clock and the committed demo keys and certificates. So the output is
+// the same on every run, and it is committed as walkthrough/trace.md; the
+// interactive walkthrough/index.html (toytls-walkthrough-page) shows the same
+// session.
 //
 // To follow one step in a debugger, break in trace_one_connection() below
-// and step over its lines: each one is one step of the protocol, and a
-// breakpoint in client.cpp or server.cpp is hit in the order shown in the trace.
+// and step into the session's steps: each one is one step of the protocol, and
+// a breakpoint in client.cpp or server.cpp is hit in the order shown in the trace.
 //
 //     build/bin/toytls-trace [--suite aes|chacha] [--certs DIR] [-o FILE]
 #include <fstream>
@@ -25,32 +25,19 @@
 #include "tools/trace_markdown.hpp"
 #include "tools/trace_recorder.hpp"
 #include "tools/trace_renderer.hpp"
+#include "tools/trace_session.hpp"
 #include "toytls/certificate.hpp"
-#include "toytls/chain.hpp"
-#include "toytls/client.hpp"
 #include "toytls/clock.hpp"
-#include "toytls/crypto/random.hpp"
-#include "toytls/key_file.hpp"
 #include "toytls/server.hpp"
 
 namespace {
 
 using namespace toytls;
+using trace::client_seed_byte;
+using trace::server_seed_byte;
+using trace::trace_time;
 
-constexpr std::uint8_t client_seed_byte = 0x11;
-constexpr std::uint8_t server_seed_byte = 0x22;
-constexpr UnixTime trace_time = 1893456000;  // 2030-01-01T00:00:00Z: inside the demo chain's validity
-constexpr std::string_view server_name = "localhost";
-
-const std::string http_request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
-const std::string http_body = "<!doctype html>\n<title>ToyTLS</title>\n<p>Hello over ToyTLS v1.</p>\n";
-
-const std::string http_response = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
-                                  std::to_string(http_body.size()) + "\r\nConnection: close\r\n\r\n" + http_body;
-
-struct TraceOptions {
-    CipherSuite suite = CipherSuite::aes_256_gcm_sha256;
-    std::string certs_directory = "certs";
+struct TraceOptions : trace::TraceSessionOptions {
     std::optional<std::string> output_path;  // stdout when absent
 };
 
@@ -95,20 +82,6 @@ std::optional<TraceOptions> parse_options(const std::vector<std::string>& argume
         }
     }
     return options;
-}
-
-// The trace is only worth anything if the connection worked: stop at the
-// first failure, with the connection's own words.
-void require_healthy(const Connection& connection, std::string_view what) {
-    if (connection.failed())
-        throw std::runtime_error(std::string(what) + " failed: " + connection.failure()->describe());
-}
-
-Certificate load_certificate(const std::string& path) {
-    std::string error;
-    std::optional<Certificate> certificate = load_certificate_file(path, error);
-    if (!certificate) throw std::runtime_error(path + ": " + error);
-    return std::move(*certificate);
 }
 
 void write_header(trace::TraceRenderer& trace, const TraceOptions& options) {
@@ -162,7 +135,7 @@ void write_inputs(trace::TraceRenderer& trace, const TraceOptions& options, cons
     trace.heading(2, "Inputs");
     const std::string dir = options.certs_directory + "/";
     trace.paragraph(
-        "- Client: server name \"" + std::string(server_name) + "\"; offers TOYTLS_AES_256_GCM_SHA256 and "
+        "- Client: server name \"" + std::string(trace::trace_server_name) + "\"; offers TOYTLS_AES_256_GCM_SHA256 and "
         "TOYTLS_CHACHA20_POLY1305_SHA256, in that order; trusts one root, `" + dir + "root.cert`; its clock is "
         "fixed at " + format_utc_time(trace_time) + " (Unix time " + std::to_string(trace_time) + "); its random "
         "source is " + random_source_words(client_seed_byte) + ".\n"
@@ -185,46 +158,22 @@ void write_inputs(trace::TraceRenderer& trace, const TraceOptions& options, cons
     trace.block(trace::code_block(chain));
 }
 
-// The connection, step by step. Each step: one call that moves bytes or
-// data, then the events it caused.
+// The connection, step by step: each session step moves bytes or data, and
+// its events are rendered right after it.
 std::string trace_one_connection(const TraceOptions& options) {
-    if (!cipher_suite_available(options.suite))
-        throw std::runtime_error(std::string(cipher_suite_name(options.suite)) +
-                                 " is not available on this machine (AES-256-GCM needs AES-NI); try --suite chacha");
     std::ostringstream markdown;
     trace::TraceRenderer trace(markdown, trace::TraceSettings{options.suite, client_seed_byte, server_seed_byte});
-    trace::TraceRecorder recorder;
-
-    const std::string dir = options.certs_directory + "/";
-    ServerIdentity identity =
-        load_server_identity(dir + "server.cert", dir + "server.key", {dir + "intermediate.cert"});
-    Certificate root = load_certificate(dir + "root.cert");
+    trace::TraceSession session(options);
+    const std::string& http_request = trace::trace_http_request();
+    const std::string& http_response = trace::trace_http_response();
     write_header(trace, options);
-    write_inputs(trace, options, identity, root);
-
-    auto server_config = std::make_shared<ServerConfig>();
-    server_config->identities.push_back(std::move(identity));
-    server_config->cipher_suites = {options.suite};
-    server_config->random = std::make_shared<DeterministicRandomForTestsOnly>(server_seed_byte);
-    server_config->key_log = recorder.key_log(Side::server);  // the trace is an explicit request for the keys
-    ServerConnection server(server_config, recorder.observer(Side::server));
-
-    ClientConfig client_config;
-    client_config.trust_store.add_root(std::move(root));
-    client_config.server_name = server_name;
-    client_config.cipher_suites = {CipherSuite::aes_256_gcm_sha256, CipherSuite::chacha20_poly1305_sha256};
-    client_config.clock = fixed_clock(trace_time);
-    client_config.random = std::make_shared<DeterministicRandomForTestsOnly>(client_seed_byte);
-    client_config.observer = recorder.observer(Side::client);
-    client_config.key_log = recorder.key_log(Side::client);
+    write_inputs(trace, options, session.server_identity(), session.trusted_root());
 
     // Step 1: constructing the client queues its ClientHello.
     trace.heading(2, "Step 1: the client sends ClientHello");
     trace.paragraph("`ClientConnection client(config)` draws the client's random and its ephemeral X25519 key "
                     "and queues the ClientHello, in a plaintext record; `client.pop()` hands over the bytes.");
-    ClientConnection client(std::move(client_config));
-    Bytes client_hello_flight = client.pop();
-    trace.render(recorder.take());
+    trace.render(session.client_sends_hello());
 
     // Step 2: the server answers with its whole flight.
     trace.heading(2, "Step 2: the server reads ClientHello and sends its flight");
@@ -232,10 +181,7 @@ std::string trace_one_connection(const TraceOptions& options) {
                     "sends ServerHello in the clear, derives the keys, and sends Certificate, CertificateVerify "
                     "and Finished, each in its own protected record; `server.pop()` hands over all four records "
                     "at once.");
-    server.feed(client_hello_flight);
-    require_healthy(server, "the server, reading ClientHello,");
-    Bytes server_flight = server.pop();
-    trace.render(recorder.take());
+    trace.render(session.server_answers_hello());
 
     // Step 3: the client checks the flight; the request it wrote earlier
     // goes out right after its Finished.
@@ -246,40 +192,22 @@ std::string trace_one_connection(const TraceOptions& options) {
                     "validates the chain at its fixed clock, checks the signature and the server's Finished, "
                     "sends its own Finished, and only then the held request. `client.pop()` hands over both "
                     "records.");
-    client.write(as_bytes(http_request));
-    client.feed(server_flight);
-    require_healthy(client, "the client, reading the server's flight,");
-    if (!client.established()) throw std::runtime_error("the client is not established after the server's flight");
-    Bytes client_flight = client.pop();
-    trace.render(recorder.take());
+    trace.render(session.client_finishes_handshake());
 
     // Step 4: the server checks the client's Finished, reads the request
     // and answers it.
     trace.heading(2, "Step 4: the server checks the client's Finished, reads the request, sends the response");
     trace.paragraph("`server.feed(...)` with the client's records, then `server.read()` returns the request, and "
                     "`server.write(response)` seals the response in one record.");
-    server.feed(client_flight);
-    require_healthy(server, "the server, reading the client's Finished,");
-    if (!server.established()) throw std::runtime_error("the server is not established after the client's Finished");
-    Bytes request = server.read();
-    if (request != Bytes(http_request.begin(), http_request.end()))
-        throw std::runtime_error("server.read() did not return the request the client wrote");
-    trace.render(recorder.take());
-    trace.paragraph("`server.read()` returned the " + std::to_string(request.size()) +
+    trace.render(session.server_reads_request());
+    trace.paragraph("`server.read()` returned the " + std::to_string(http_request.size()) +
                     " bytes of the request, exactly as the client wrote them.");
-    server.write(as_bytes(http_response));
-    Bytes response_flight = server.pop();
-    trace.render(recorder.take());
+    trace.render(session.server_sends_response());
 
     // Step 5: the client reads the response.
     trace.heading(2, "Step 5: the client reads the response");
-    client.feed(response_flight);
-    require_healthy(client, "the client, reading the response,");
-    Bytes response = client.read();
-    if (response != Bytes(http_response.begin(), http_response.end()))
-        throw std::runtime_error("client.read() did not return the response the server wrote");
-    trace.render(recorder.take());
-    trace.paragraph("`client.read()` returned the " + std::to_string(response.size()) +
+    trace.render(session.client_reads_response());
+    trace.paragraph("`client.read()` returned the " + std::to_string(http_response.size()) +
                     " bytes of the response, exactly as the server wrote them.");
 
     // Step 6: close_notify both ways (§8.4).
@@ -288,15 +216,7 @@ std::string trace_one_connection(const TraceOptions& options) {
                     "`server.close()`, and the client sees that one. A close_notify is an alert record, protected "
                     "like every record once keys exist; without it, the end of the TCP stream would be reported "
                     "as a truncation (§8.4).");
-    client.close();
-    server.feed(client.pop());
-    require_healthy(server, "the server, reading close_notify,");
-    server.close();
-    client.feed(server.pop());
-    require_healthy(client, "the client, reading close_notify,");
-    if (!server.peer_closed() || !client.peer_closed())
-        throw std::runtime_error("close_notify did not reach both sides");
-    trace.render(recorder.take());
+    trace.render(session.both_close());
 
     trace.heading(2, "All records");
     trace.paragraph("Every record of the connection, in the order sent. \"seq\" counts each direction's protected "
