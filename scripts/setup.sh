@@ -23,6 +23,7 @@ TOYTLS_PACKAGES=(
     libgtest-dev
     nlohmann-json3-dev
     curl
+    gdb                 # walkthrough/gdb/ and tests/gdb_walkthrough_test.cpp
     chromium            # walkthrough/check_page.sh: the interactive page in headless Chromium
 )
 
