@@ -55,7 +55,7 @@ constexpr std::size_t record_overhead = toytls::record_header_size + toytls::pro
 
 enum ExitCode { exit_ok = 0, exit_failed = 1, exit_usage = 2 };
 
-constexpr std::string_view usage_text = R"(usage: toytls-demo [--quiet]
+constexpr std::string_view usage_text = R"(usage: toytls-demo [--quiet | --step]
 
 Starts the demo web server (demo/toytls-server.conf) inside this process on
 two free loopback ports, asks it for "/" once over plain HTTP and once over
@@ -63,6 +63,8 @@ HTTP-over-ToyTLS, and narrates what crosses the seam between the socket and
 the HTTP parser (webserver/transport.cpp) on the way in and out.
 
   --quiet     print only the verdict lines
+  --step      pause after each protocol step until Enter is pressed (for a
+              class: the server's timeouts are lifted while it waits)
   -h, --help  show this help and exit
 
 Exit status: 0 if both ports answered "HTTP/1.1 200 OK" with the bytes of
@@ -72,6 +74,7 @@ bad option.
 
 struct Options {
     bool quiet = false;
+    bool step = false;  // wait for Enter after each protocol step
 };
 
 // The options, or the exit code when there is nothing more to do (-h, or a bad option).
@@ -86,6 +89,8 @@ CommandLine parse_command_line(int argc, char** argv) {
         std::string_view argument = argv[i];
         if (argument == "--quiet") {
             command_line.options.quiet = true;
+        } else if (argument == "--step") {
+            command_line.options.step = true;
         } else if (argument == "-h" || argument == "--help") {
             std::cout << usage_text;
             command_line.exit_now = exit_ok;
@@ -95,6 +100,10 @@ CommandLine parse_command_line(int argc, char** argv) {
             command_line.exit_now = exit_usage;
             return command_line;
         }
+    }
+    if (command_line.options.quiet && command_line.options.step) {
+        std::cerr << "toytls-demo: --quiet and --step do not go together\n";
+        command_line.exit_now = exit_usage;
     }
     return command_line;
 }
@@ -199,7 +208,7 @@ std::string wrapped(std::string_view text, std::size_t width, std::string_view i
 
 class Narration {
 public:
-    Narration(bool quiet, SeamLog& seam_log) : quiet_(quiet), seam_log_(seam_log) {}
+    Narration(bool quiet, bool step, SeamLog& seam_log) : quiet_(quiet), step_(step), seam_log_(seam_log) {}
 
     void title(std::string_view text) {
         if (quiet_) return;
@@ -224,7 +233,22 @@ public:
             print_server_sentences();
             // The response head ("< ..." lines) is printed in full after the request.
             if (!line.starts_with("< ")) std::cout << "  client | " << line << '\n';
+            if (step_ && is_protocol_step(line)) wait_for_enter();
         };
+    }
+
+    // "* ToyTLS: ServerHello received ..." is a step; the indented record
+    // lines under it ("* ToyTLS:   sent handshake record ...") are details.
+    static bool is_protocol_step(std::string_view line) {
+        return line.starts_with("* ToyTLS: ") && !line.starts_with("* ToyTLS:  ");
+    }
+
+    // The client is inside fetch(), so while we wait here nothing moves:
+    // the server waits for the client's next bytes.
+    void wait_for_enter() {
+        std::cout << "         [press Enter for the next step]" << std::flush;
+        std::string ignored;
+        std::getline(std::cin, ignored);
     }
 
     void print_server_sentences() {
@@ -243,6 +267,7 @@ public:
 
 private:
     bool quiet_;
+    bool step_;
     SeamLog& seam_log_;
     std::size_t http_bytes_down_ = 0;
 };
@@ -255,11 +280,16 @@ private:
 // port is 0 (the kernel picks a free one, so the demo never clashes with a
 // toytls-server already on 8080/8443) and the error log only speaks up for
 // critical problems (it would interleave with the narration).
-webserver::Config load_demo_config() {
+webserver::Config load_demo_config(bool step) {
     webserver::Config config = webserver::load_config(std::string(config_path));
     for (webserver::ServerBlock& server : config.http.servers)
         for (webserver::Listen& listen : server.listens) listen.port = 0;
     config.error_log_level = webserver::LogLevel::crit;
+    if (step) {
+        // A class may talk for a while between two steps: the server must not
+        // time the connection out meanwhile.
+        config.http.client_header_timeout = config.http.keepalive_timeout = config.http.send_timeout = 24h;
+    }
     return config;
 }
 
@@ -322,11 +352,11 @@ toytls_client::Url url_for(toytls_client::Scheme scheme, const webserver::BoundL
 
 // Both requests alike: "/", with generous time limits, narrated.
 FetchOptions request_for(toytls_client::Scheme scheme, const webserver::BoundListener& listener,
-                         toytls_client::Narrator narrate) {
+                         toytls_client::Narrator narrate, bool step) {
     FetchOptions options;
     options.url = url_for(scheme, listener);
     options.connect_timeout = 10s;
-    options.max_time = 30s;
+    if (!step) options.max_time = 30s;  // --step waits for a person, for as long as it takes
     options.narrate = std::move(narrate);
     return options;
 }
@@ -341,8 +371,8 @@ toytls::TrustStore demo_trust_store() {
 }
 
 FetchOptions toytls_request_for(const webserver::BoundListener& listener, const toytls::TrustStore& trust_store,
-                                toytls_client::Narrator narrate) {
-    FetchOptions options = request_for(toytls_client::Scheme::toytls, listener, std::move(narrate));
+                                toytls_client::Narrator narrate, bool step) {
+    FetchOptions options = request_for(toytls_client::Scheme::toytls, listener, std::move(narrate), step);
     // We connect to the address the server listens on, and ask for the name
     // its certificate carries; the chain must lead to the demo root.
     options.server_name = demo_server_name;
@@ -568,20 +598,21 @@ bool report_verdict(Narration& narration, std::string_view label, const webserve
 
 int run_demo(const Options& options) {
     SeamLog seam_log;
-    Narration narration(options.quiet, seam_log);
+    Narration narration(options.quiet, options.step, seam_log);
     const std::string expected = expected_body();
     const toytls::TrustStore trust_store = demo_trust_store();
-    RunningServer server(load_demo_config(), seam_log);
+    RunningServer server(load_demo_config(options.step), seam_log);
 
     explain_plan(narration, server);
 
     FetchOptions plain_options =
-        request_for(toytls_client::Scheme::http, server.plain(), narration.client_narrator());
+        request_for(toytls_client::Scheme::http, server.plain(), narration.client_narrator(), options.step);
     narration.heading("2. Plain HTTP: GET " + url_text(plain_options.url));
     FetchResult plain = toytls_client::fetch(plain_options);
     finish_request_section(narration, seam_log, plain, true);
 
-    FetchOptions toytls_options = toytls_request_for(server.toytls(), trust_store, narration.client_narrator());
+    FetchOptions toytls_options =
+        toytls_request_for(server.toytls(), trust_store, narration.client_narrator(), options.step);
     narration.heading("3. HTTP over ToyTLS: GET " + url_text(toytls_options.url) + " (server name \"" +
                       toytls_options.server_name + "\")");
     explain_toytls_steps(narration);

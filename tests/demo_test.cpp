@@ -21,7 +21,7 @@ struct RunResult {
 
 // Runs toytls-demo from / (so nothing depends on the working directory).
 RunResult run_demo(const std::string& arguments) {
-    const std::string command = "cd / && '" + std::string(TOYTLS_DEMO_PROGRAM) + "' " + arguments + " 2>&1";
+    const std::string command = "bash -c \"cd / && '" + std::string(TOYTLS_DEMO_PROGRAM) + "' " + arguments + " 2>&1\"";
     RunResult result;
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) {
@@ -89,4 +89,16 @@ TEST(DemoTest, HelpAndBadOptions) {
     RunResult bad = run_demo("--loud");
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_NE(bad.output.find("unknown option '--loud'"), std::string::npos) << bad.output;
+}
+
+TEST(DemoTest, StepPausesAfterEachProtocolStep) {
+    // One Enter per step, fed through a pipe as a teacher would press them.
+    RunResult run = run_demo("--step < <(yes '')");
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    // ClientHello sent, ServerHello, keys, Certificate, chain verified,
+    // CertificateVerify received and checked, Finished received and
+    // checked, client Finished sent, handshake complete, close_notify...
+    EXPECT_GE(count_matches(run.output, R"(\[press Enter for the next step\])"), 10) << run.output;
+    RunResult both = run_demo("--quiet --step");
+    EXPECT_EQ(both.exit_code, 2);
 }
