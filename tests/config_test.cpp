@@ -353,6 +353,36 @@ TEST(ConfigParser, ListenForms) {
     EXPECT_TRUE(listens[3].default_server);
 }
 
+TEST(ConfigParser, ResourceLimits) {
+    webserver::Config defaults = webserver::parse_config("http { }", "test.conf");
+    EXPECT_EQ(defaults.worker_connections, 1024);
+    EXPECT_EQ(defaults.http.header_buffer_count, 4u);
+    EXPECT_EQ(defaults.http.header_buffer_size, 8192u);
+    EXPECT_EQ(defaults.http.max_headers, 100u);
+    EXPECT_EQ(defaults.http.ssl_handshake_timeout, std::chrono::seconds(60));
+
+    webserver::Config config = webserver::parse_config(
+        "events { worker_connections 512; }\n"
+        "http { large_client_header_buffers 2 1k; max_headers 20; ssl_handshake_timeout 5s; }",
+        "test.conf");
+    EXPECT_EQ(config.worker_connections, 512);
+    EXPECT_EQ(config.http.header_buffer_count, 2u);
+    EXPECT_EQ(config.http.header_buffer_size, 1024u);
+    EXPECT_EQ(config.http.max_headers, 20u);
+    EXPECT_EQ(config.http.ssl_handshake_timeout, std::chrono::seconds(5));
+
+    EXPECT_EQ(error_of("events { worker_connections 1; }"),
+              "test.conf:1:29: invalid value \"1\" in \"worker_connections\": expected a number from 2 to 1000000");
+    EXPECT_EQ(error_of("http { worker_connections 10; }"),
+              "test.conf:1:8: \"worker_connections\" directive is not allowed in the \"http\" block (allowed in "
+              "the \"events\" block)");
+    EXPECT_EQ(error_of("http { large_client_header_buffers 0 8k; }"),
+              "test.conf:1:36: invalid number of buffers \"0\" in \"large_client_header_buffers\": expected a number "
+              "from 1 to 64");
+    EXPECT_EQ(error_of("http { max_headers 0; }"),
+              "test.conf:1:20: invalid value \"0\" in \"max_headers\": expected a number from 1 to 10000");
+}
+
 TEST(ConfigParser, PortZeroMeansAnyFreePortAndMayRepeat) {
     webserver::Config config = webserver::parse_config(
         "http { server { listen 127.0.0.1:0; listen 127.0.0.1:0 ssl; ssl_certificate a; ssl_certificate_key b; } }",

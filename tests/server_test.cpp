@@ -47,8 +47,9 @@ struct TestSite {
     void write(const std::string& relative, const std::string& content) const {
         std::ofstream(root / relative, std::ios::binary) << content;
     }
-    webserver::Config config(const std::string& extra_http = "", const std::string& access_log = "off") const {
-        std::string text = "error_log stderr crit;\nhttp {\n access_log " + access_log + ";\n" + extra_http +
+    webserver::Config config(const std::string& extra_http = "", const std::string& access_log = "off",
+                             const std::string& extra_main = "") const {
+        std::string text = extra_main + "error_log stderr crit;\nhttp {\n access_log " + access_log + ";\n" + extra_http +
                            " server {\n  listen 127.0.0.1:0;\n  listen 127.0.0.1:0 ssl;\n"
                            "  server_name localhost;\n"
                            "  ssl_certificate " + certs_dir + "/server.cert;\n"
@@ -377,6 +378,53 @@ TEST_P(ServerTest, WritesTheAccessLogWithTheProtocol) {
     EXPECT_EQ(plain_line.rfind("127.0.0.1 - - [", 0), 0u) << plain_line;
     EXPECT_NE(toytls_line.find("\"GET /missing HTTP/1.1\" 404 "), std::string::npos) << toytls_line;
     EXPECT_NE(toytls_line.find(" toytls TOYTLS_"), std::string::npos) << toytls_line;
+}
+
+TEST_P(ServerTest, WorkerConnectionsLimitPausesAcceptingUntilOneCloses) {
+    TestSite site;
+    RunningServer running(site.config("", "off", "events { worker_connections 2; }\n"), GetParam());
+    int first = connect_to(running.plain_port);
+    int second = connect_to(running.plain_port);
+    std::this_thread::sleep_for(100ms);  // both accepted: the server is at its limit
+    // The third connection waits in the kernel's backlog: no answer.
+    EXPECT_EQ(run_command("curl -s -o /dev/null -w %{http_code} --max-time 1 http://127.0.0.1:" +
+                          std::to_string(running.plain_port) + "/").output, "000");
+    ::close(first);
+    EXPECT_EQ(curl(running.plain_port, "/"), "<h1>hello</h1>\n");
+    ::close(second);
+}
+
+TEST_P(ServerTest, ASilentToyTlsClientIsClosedAtTheHandshakeTimeout) {
+    TestSite site;
+    RunningServer running(site.config("  ssl_handshake_timeout 300ms;\n  client_header_timeout 60s;\n"), GetParam());
+    int silent = connect_to(running.toytls_port);
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(read_until_closed(silent), "");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    ::close(silent);
+    EXPECT_EQ(fetch_toytls(running.toytls_port, "/").outcome, toytls_client::FetchOutcome::ok);
+}
+
+TEST_P(ServerTest, HeaderLimitsComeFromTheConfig) {
+    TestSite site;
+    RunningServer running(site.config("  large_client_header_buffers 2 1k;\n  max_headers 5;\n"), GetParam());
+    auto status_of = [&](const std::string& request) {
+        int fd = connect_to(running.plain_port);
+        ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+        std::string response = read_until_closed(fd);
+        ::close(fd);
+        return response.substr(0, response.find("\r\n"));
+    };
+    const std::string end = "Host: localhost\r\nConnection: close\r\n\r\n";
+    std::string line_at_limit = "GET /?" + std::string(1024 - 17, 'a') + " HTTP/1.1";  // 1024 bytes
+    EXPECT_EQ(status_of(line_at_limit + "\r\n" + end), "HTTP/1.1 200 OK");
+    EXPECT_EQ(status_of("GET /?" + std::string(1100, 'a') + " HTTP/1.1\r\n" + end), "HTTP/1.1 414 URI Too Long");
+    std::string five = "A: 1\r\nB: 2\r\nC: 3\r\n";
+    EXPECT_EQ(status_of("GET / HTTP/1.1\r\n" + five + end), "HTTP/1.1 200 OK");
+    EXPECT_EQ(status_of("GET / HTTP/1.1\r\n" + five + "D: 4\r\n" + end),
+              "HTTP/1.1 431 Request Header Fields Too Large");
+    EXPECT_EQ(status_of("GET / HTTP/1.1\r\nX: " + std::string(2100, 'x') + "\r\n" + end),
+              "HTTP/1.1 431 Request Header Fields Too Large");
 }
 
 INSTANTIATE_TEST_SUITE_P(BothSelectors, ServerTest,

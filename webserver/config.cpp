@@ -49,18 +49,33 @@ std::string in_quotes(std::string_view text) { return "\"" + std::string(text) +
 // The blocks a directive can appear in, from the outside in: a directive
 // allowed in an enclosing block but found in an inner one often means a
 // missing "}".
-enum class Context { main, http, server, location };
+enum class Context { main, events, http, server, location };
 
 constexpr unsigned in(Context context) { return 1u << static_cast<unsigned>(context); }
 constexpr unsigned at_top_level = in(Context::main);
+constexpr unsigned in_events = in(Context::events);
 constexpr unsigned in_http = in(Context::http);
 constexpr unsigned in_server = in(Context::server);
 constexpr unsigned in_location = in(Context::location);
-constexpr std::array all_contexts = {Context::main, Context::http, Context::server, Context::location};
+constexpr std::array all_contexts = {Context::main, Context::events, Context::http, Context::server,
+                                     Context::location};
+
+// The blocks around a block: main { events { } http { server { location { } } } }.
+constexpr unsigned enclosing(Context context) {
+    switch (context) {
+        case Context::main: return 0;
+        case Context::events:
+        case Context::http: return at_top_level;
+        case Context::server: return at_top_level | in_http;
+        case Context::location: return at_top_level | in_http | in_server;
+    }
+    return 0;
+}
 
 std::string_view block_name(Context context) {
     switch (context) {
         case Context::main: return "main";
+        case Context::events: return "events";
         case Context::http: return "http";
         case Context::server: return "server";
         case Context::location: return "location";
@@ -317,6 +332,17 @@ void set_error_log(const Statement& statement, Block& block) {
     }
 }
 
+void events_block(const Statement& statement, Block& top_level) {
+    Block events{.context = Context::events, .config = top_level.config, .opened_by = &statement.name()};
+    statement.parse_block(events);
+}
+
+void set_worker_connections(const Statement& statement, Block& block) {
+    const auto count = parse_decimal(statement.value(0));
+    if (!count || *count < 2 || *count > 1'000'000) statement.fail_invalid(0, "value", "a number from 2 to 1000000");
+    block.config.worker_connections = static_cast<int>(*count);
+}
+
 void http_block(const Statement& statement, Block& top_level) {
     Block http{.context = Context::http, .config = top_level.config, .opened_by = &statement.name()};
     statement.parse_block(http);
@@ -339,6 +365,21 @@ void set_http_time(const Statement& statement, Block& block) {
 
 void set_client_max_body_size(const Statement& statement, Block& block) {
     block.config.http.client_max_body_size = size_argument(statement, 0);
+}
+
+void set_large_client_header_buffers(const Statement& statement, Block& block) {
+    const auto count = parse_decimal(statement.value(0));
+    if (!count || *count < 1 || *count > 64) statement.fail_invalid(0, "number of buffers", "a number from 1 to 64");
+    const std::uint64_t size = size_argument(statement, 1);
+    if (size < 64 || size > 1024 * 1024) statement.fail_invalid(1, "buffer size", "a size from 64 to 1m");
+    block.config.http.header_buffer_count = static_cast<std::size_t>(*count);
+    block.config.http.header_buffer_size = static_cast<std::size_t>(size);
+}
+
+void set_max_headers(const Statement& statement, Block& block) {
+    const auto count = parse_decimal(statement.value(0));
+    if (!count || *count < 1 || *count > 10'000) statement.fail_invalid(0, "value", "a number from 1 to 10000");
+    block.config.http.max_headers = static_cast<std::size_t>(*count);
 }
 
 std::string endpoint(const Listen& listen) { return listen.address + ":" + std::to_string(listen.port); }
@@ -524,17 +565,23 @@ void location_block(const Statement& statement, Block& server_block) {
 constexpr Handler set_keepalive_timeout = set_http_time<&HttpSettings::keepalive_timeout>;
 constexpr Handler set_client_header_timeout = set_http_time<&HttpSettings::client_header_timeout>;
 constexpr Handler set_send_timeout = set_http_time<&HttpSettings::send_timeout>;
+constexpr Handler set_ssl_handshake_timeout = set_http_time<&HttpSettings::ssl_handshake_timeout>;
 
 constexpr auto directives = std::to_array<Directive>({
     // name                   allowed in               min, max       repeat        body         handler
     {"worker_processes",      at_top_level,            1, 1,          Repeat::once, Body::none,  set_worker_processes},
     {"error_log",             at_top_level,            1, 2,          Repeat::once, Body::none,  set_error_log},
+    {"events",                at_top_level,            0, 0,          Repeat::once, Body::block, events_block},
+    {"worker_connections",    in_events,               1, 1,          Repeat::once, Body::none,  set_worker_connections},
     {"http",                  at_top_level,            0, 0,          Repeat::once, Body::block, http_block},
     {"access_log",            in_http,                 1, 1,          Repeat::once, Body::none,  set_access_log},
     {"keepalive_timeout",     in_http,                 1, 1,          Repeat::once, Body::none,  set_keepalive_timeout},
     {"client_header_timeout", in_http,                 1, 1,          Repeat::once, Body::none,  set_client_header_timeout},
     {"send_timeout",          in_http,                 1, 1,          Repeat::once, Body::none,  set_send_timeout},
     {"client_max_body_size",  in_http,                 1, 1,          Repeat::once, Body::none,  set_client_max_body_size},
+    {"large_client_header_buffers", in_http,           2, 2,          Repeat::once, Body::none,  set_large_client_header_buffers},
+    {"max_headers",           in_http,                 1, 1,          Repeat::once, Body::none,  set_max_headers},
+    {"ssl_handshake_timeout", in_http,                 1, 1,          Repeat::once, Body::none,  set_ssl_handshake_timeout},
     {"server",                in_http,                 0, 0,          Repeat::many, Body::block, server_block},
     {"listen",                in_server,               1, 3,          Repeat::many, Body::none,  set_listen},
     {"server_name",           in_server,               1, any_number, Repeat::once, Body::none,  set_server_name},
@@ -602,8 +649,7 @@ void Parser::parse_directive(const Token& name, Block& block) {
     const Directive* directive = find_directive(name.text);
     if (directive == nullptr) fail_at(name, "unknown directive " + in_quotes(name.text));
     if ((directive->allowed_in & in(block.context)) == 0) {
-        // The bits below this block's bit are the blocks around it (Context runs from the outside in).
-        const bool allowed_further_out = (directive->allowed_in & (in(block.context) - 1)) != 0;
+        const bool allowed_further_out = (directive->allowed_in & enclosing(block.context)) != 0;
         fail_at(name, in_quotes(name.text) + " directive is not allowed " + where_in(block.context) + " (allowed " +
                           where_allowed(directive->allowed_in) +
                           (allowed_further_out ? "; is a \"}\" missing before it?)" : ")"));

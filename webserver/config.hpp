@@ -84,12 +84,19 @@ struct HttpSettings {
     std::chrono::milliseconds keepalive_timeout{75'000};
     std::chrono::milliseconds client_header_timeout{60'000};
     std::chrono::milliseconds send_timeout{60'000};
+    std::chrono::milliseconds ssl_handshake_timeout{60'000};  // ToyTLS handshake, from accept()
+    // large_client_header_buffers NUMBER SIZE: the request line may be SIZE
+    // bytes (414 beyond), the whole header section NUMBER * SIZE (431 beyond).
+    std::size_t header_buffer_count = 4;
+    std::size_t header_buffer_size = 8 * 1024;
+    std::size_t max_headers = 100;  // header fields per request; 431 beyond
     std::uint64_t client_max_body_size = 1024 * 1024;  // bytes; 0 = no limit, as in nginx
     std::vector<ServerBlock> servers;
 };
 
 struct Config {
-    int worker_processes = 1;          // 1..64; "auto": the number of CPUs, at most 64
+    int worker_processes = 1;
+    int worker_connections = 1024;  // events { worker_connections N; }: per worker; accepting pauses at the limit          // 1..64; "auto": the number of CPUs, at most 64
     std::string error_log = "stderr";  // a path (absolute after loading) or "stderr"
     LogLevel error_log_level = LogLevel::error;
     HttpSettings http;

@@ -37,6 +37,9 @@ HttpConnection::HttpConnection(UniqueFd socket, std::string peer_address, const 
       waiting_since_(Clock::now()),
       last_write_progress_(Clock::now()) {
     limits_.max_body_size = context_.http->client_max_body_size;
+    limits_.max_request_line = context_.http->header_buffer_size;
+    limits_.max_header_section = context_.http->header_buffer_count * context_.http->header_buffer_size;
+    limits_.max_header_count = context_.http->max_headers;
 }
 
 bool HttpConnection::output_pending() const { return socket_output_sent_ < socket_output_.size() || file_; }
@@ -56,9 +59,9 @@ std::optional<Clock::time_point> HttpConnection::deadline() const {
     if (lingering_) return linger_started_ + lingering_close_time;
     if (output_pending()) return last_write_progress_ + context_.http->send_timeout;
     if (response_in_progress_ || closing_) return std::nullopt;
-    // The first request (including the ToyTLS handshake before it) and any
-    // request already begun get client_header_timeout; an idle keep-alive
-    // connection gets keepalive_timeout.
+    if (!transport_->ready_for_http()) return waiting_since_ + context_.http->ssl_handshake_timeout;
+    // The first request and any request already begun get
+    // client_header_timeout; an idle keep-alive connection gets keepalive_timeout.
     bool request_begun = requests_served_ == 0 || !http_input_.empty() || body_;
     return waiting_since_ + (request_begun ? context_.http->client_header_timeout : context_.http->keepalive_timeout);
 }
@@ -100,6 +103,10 @@ void HttpConnection::on_readable() {
                                             " socket bytes to send back (handshake or alert)"
                                       : std::string()));
         if (input_was_empty && !http_input_.empty() && requests_served_ > 0) waiting_since_ = Clock::now();
+        if (!handshake_done_ && transport_->ready_for_http()) {
+            handshake_done_ = true;  // the header timeout starts now, after ssl_handshake_timeout
+            waiting_since_ = Clock::now();
+        }
         if (transport_->received_plain_http()) {
             answer_plain_http_on_toytls_port();
             break;

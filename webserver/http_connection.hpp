@@ -93,6 +93,7 @@ private:
     bool lingering_ = false;  // output flushed and our side shut down; draining until the peer closes
     bool finished_ = false;
     int requests_served_ = 0;
+    bool handshake_done_ = false;  // plain connections: set on the first read
 
     Clock::time_point waiting_since_;
     Clock::time_point last_write_progress_;

@@ -177,6 +177,15 @@ void Server::run() {
 
 void Server::accept_connections(Listener& listener) {
     for (int accepted = 0; accepted < 64; ++accepted) {
+        if (connections_.size() >= static_cast<std::size_t>(config_.worker_connections)) {
+            // nginx's words for the same situation. New connections wait in
+            // the kernel's backlog until one of ours closes.
+            error_log_.log(LogLevel::warn, std::to_string(config_.worker_connections) +
+                                               " worker_connections are not enough; not accepting until one closes");
+            at_connection_limit_ = true;
+            set_listening(false);
+            return;
+        }
         sockaddr_in peer{};
         socklen_t length = sizeof peer;
         UniqueFd socket(::accept4(listener.socket.get(), reinterpret_cast<sockaddr*>(&peer), &length,
@@ -213,17 +222,20 @@ void Server::accept_connections(Listener& listener) {
     }
 }
 
-void Server::pause_accepting(std::chrono::milliseconds how_long) {
+void Server::set_listening(bool listening) {
     for (auto& listener : listeners_)
-        if (listener->socket) selector_->modify(listener->socket.get(), {false, false});
+        if (listener->socket) selector_->modify(listener->socket.get(), {listening, false});
+}
+
+void Server::pause_accepting(std::chrono::milliseconds how_long) {
+    set_listening(false);
     accept_paused_until_ = Clock::now() + how_long;
 }
 
 void Server::resume_accepting() {
     accept_paused_until_.reset();
-    if (stopping_) return;
-    for (auto& listener : listeners_)
-        if (listener->socket) selector_->modify(listener->socket.get(), {true, false});
+    if (stopping_ || at_connection_limit_) return;
+    set_listening(true);
 }
 
 // After every event: close a finished connection, or tell the selector and
@@ -252,6 +264,10 @@ void Server::close_connection(int fd) {
     if (found->second.deadline) deadlines_.erase({*found->second.deadline, fd});
     selector_->remove(fd);
     connections_.erase(found);  // the UniqueFd closes the socket
+    if (at_connection_limit_) {
+        at_connection_limit_ = false;
+        if (!accept_paused_until_ && !stopping_) set_listening(true);
+    }
 }
 
 void Server::expire_deadlines() {

@@ -66,6 +66,7 @@ private:
     void close_connection(int fd);
     void pause_accepting(std::chrono::milliseconds how_long);
     void resume_accepting();
+    void set_listening(bool listening);
     void expire_deadlines();
     std::chrono::milliseconds time_to_next_deadline() const;
 
@@ -80,6 +81,7 @@ private:
     UniqueFd signal_fd_;    // signalfd for SIGINT/SIGTERM, when stop_on_signals() was called
     bool stopping_ = false;
     std::optional<Clock::time_point> accept_paused_until_;  // after EMFILE
+    bool at_connection_limit_ = false;                      // worker_connections reached
 };
 
 }  // namespace webserver
