@@ -327,3 +327,19 @@ TEST(Configuration, MistakesAreRefusedBeforeAnythingIsSent) {
     EXPECT_THROW(ClientConnection(std::move(no_suites)), std::invalid_argument);
     EXPECT_THROW(ServerConnection(std::make_shared<ServerConfig>()), std::invalid_argument);
 }
+
+TEST(Output, PopIntoAppendsWhatPopWouldReturn) {
+    TestPki pki;
+    ClientConnection client(client_config(pki));
+    ServerConnection server(server_config(pki));
+    exchange(client, server);
+    Bytes wire = {0xaa};  // already holds bytes: the records are appended after them
+    server.write(as_bytes("one"));
+    server.pop_into(wire);
+    server.write(as_bytes("two"));
+    server.pop_into(wire);
+    EXPECT_FALSE(server.has_output());
+    EXPECT_EQ(wire.size(), 1 + 2 * (record_header_size + protection_overhead + 3));
+    client.feed(ByteView(wire).subspan(1));
+    EXPECT_EQ(as_string(client.read()), "onetwo");
+}

@@ -4,6 +4,13 @@
 
 namespace toytls {
 
+namespace {
+
+// Buffers up to this size are kept between records; larger ones are freed.
+constexpr std::size_t small_record_capacity = 2048;
+
+}  // namespace
+
 std::string_view side_name(Side side) { return side == Side::client ? "client" : "server"; }
 
 std::string_view connection_state_name(ConnectionState state) {
@@ -87,8 +94,12 @@ void Connection::feed(ByteView wire_bytes) {
             ContentType type = static_cast<ContentType>(record[0]);
             if (observed()) emit(EventKind::record_received, std::string(content_type_name(type)) + " record", record);
             process_record(type, ByteView(record).subspan(record_header_size));
-            incoming_record_ = std::move(record);  // reuse the allocation
-            incoming_record_.clear();
+            // Reuse the allocation, unless a large record made it big: an
+            // idle connection should not keep 16 KiB it no longer needs.
+            if (record.capacity() <= small_record_capacity) {
+                incoming_record_ = std::move(record);
+                incoming_record_.clear();
+            }
         }
     }
 }
@@ -184,6 +195,14 @@ Bytes Connection::pop() {
     Bytes wire = std::move(outgoing_);
     outgoing_.clear();
     return wire;
+}
+
+void Connection::pop_into(Bytes& out) {
+    if (out.empty())
+        std::swap(out, outgoing_);
+    else
+        append(out, outgoing_);
+    outgoing_.clear();
 }
 
 void Connection::send_record(ContentType type, ByteView payload) {
@@ -290,6 +309,7 @@ TrafficSecrets Connection::derive_keys_and_protect(const Secret<32>& shared_secr
 
 void Connection::become_established() {
     state_ = ConnectionState::established;
+    record_plaintext_ = Bytes();  // handshake scratch space: not needed any more
     emit(EventKind::established, "handshake complete: " + std::string(cipher_suite_name(*cipher_suite_)));
     flush_pending_application_data();
 }

@@ -58,6 +58,10 @@ public:
     void feed(ByteView wire_bytes);
     void feed_eof();
     Bytes pop();
+    // The same, appended to `out`: when `out` is empty the two buffers are
+    // swapped, so a busy connection passes records along without copying
+    // them or allocating a new buffer for each.
+    void pop_into(Bytes& out);
     Bytes read();
     // Queues plaintext (split into records of at most 16 KiB). Before the
     // handshake is complete it is held and sent once established. Returns

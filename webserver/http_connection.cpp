@@ -18,6 +18,7 @@ namespace {
 // kernel send RST, which can destroy the end of the response in flight.
 constexpr auto lingering_close_time = std::chrono::seconds(2);
 constexpr std::size_t file_chunk_size = 16 * 1024;           // one ToyTLS record of plaintext
+constexpr std::size_t idle_buffer_capacity = 4096;           // kept between requests; larger buffers are freed
 constexpr std::size_t sendfile_chunk_size = 4 * 1024 * 1024;  // per call, so one download cannot starve others
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -317,6 +318,10 @@ void HttpConnection::finish_response() {
     log_access();
     waiting_since_ = Clock::now();
     if (!keep_alive_ || stopping_) return close_gracefully();
+    // An idle keep-alive connection keeps no large buffers: a file's last
+    // record may have grown the output buffer to 16 KiB.
+    if (socket_output_.empty() && socket_output_.capacity() > idle_buffer_capacity) socket_output_ = toytls::Bytes();
+    if (http_input_.empty() && http_input_.capacity() > idle_buffer_capacity) http_input_ = std::string();
     process_http_input();
 }
 

@@ -16,18 +16,18 @@ void ToyTlsTransport::on_socket_bytes(ByteView socket_bytes, std::string& http_i
         }
     }
     tls_.feed(socket_bytes);                                // records in ...
-    toytls::append(socket_output, tls_.pop());              // ... handshake or alerts out ...
+    tls_.pop_into(socket_output);                           // ... handshake or alerts out ...
     http_input.append(toytls::as_text(tls_.read()));        // ... authenticated plaintext up
 }
 
 void ToyTlsTransport::send_http_bytes(ByteView http_bytes, Bytes& socket_output) {
     tls_.write(http_bytes);                    // plaintext in ...
-    toytls::append(socket_output, tls_.pop()); // ... sealed records out
+    tls_.pop_into(socket_output);              // ... sealed records out
 }
 
 void ToyTlsTransport::close(Bytes& socket_output) {
     tls_.close();
-    toytls::append(socket_output, tls_.pop());
+    tls_.pop_into(socket_output);
 }
 
 bool ToyTlsTransport::on_socket_eof() {
