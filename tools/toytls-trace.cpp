@@ -37,9 +37,7 @@ using trace::client_seed_byte;
 using trace::server_seed_byte;
 using trace::trace_time;
 
-struct TraceOptions : trace::TraceSessionOptions {
-    std::optional<std::string> output_path;  // stdout when absent
-};
+using TraceOptions = trace::SessionCommandLine;
 
 constexpr std::string_view usage =
     "usage: toytls-trace [--suite aes|chacha] [--certs DIR] [-o FILE]\n"
@@ -49,40 +47,6 @@ constexpr std::string_view usage =
     "  --certs   the directory of the demo chain (default certs, i.e. run from the repository root)\n"
     "  -o FILE   write the trace to FILE instead of standard output\n"
     "  Regenerate the committed trace with: build/bin/toytls-trace > walkthrough/trace.md\n";
-
-// nullopt (after printing why) when the arguments are wrong or --help was asked.
-std::optional<TraceOptions> parse_options(const std::vector<std::string>& arguments, bool& help_asked) {
-    TraceOptions options;
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        const std::string& argument = arguments[i];
-        if (argument == "-h" || argument == "--help") {
-            help_asked = true;
-            return std::nullopt;
-        }
-        if (argument != "--suite" && argument != "--certs" && argument != "-o") {
-            std::cerr << "toytls-trace: unknown argument '" << argument << "'\n" << usage;
-            return std::nullopt;
-        }
-        if (i + 1 == arguments.size()) {
-            std::cerr << "toytls-trace: " << argument << " needs a value\n" << usage;
-            return std::nullopt;
-        }
-        const std::string& value = arguments[++i];
-        if (argument == "--certs") {
-            options.certs_directory = value;
-        } else if (argument == "-o") {
-            options.output_path = value;
-        } else if (value == "aes") {
-            options.suite = CipherSuite::aes_256_gcm_sha256;
-        } else if (value == "chacha") {
-            options.suite = CipherSuite::chacha20_poly1305_sha256;
-        } else {
-            std::cerr << "toytls-trace: --suite must be aes or chacha, not '" << value << "'\n";
-            return std::nullopt;
-        }
-    }
-    return options;
-}
 
 void write_header(trace::TraceRenderer& trace, const TraceOptions& options) {
     const std::string command = options.suite == CipherSuite::aes_256_gcm_sha256
@@ -230,7 +194,8 @@ std::string trace_one_connection(const TraceOptions& options) {
 
 int main(int argc, char** argv) {
     bool help_asked = false;
-    std::optional<TraceOptions> options = parse_options(std::vector<std::string>(argv + 1, argv + argc), help_asked);
+    std::optional<TraceOptions> options =
+        trace::parse_session_command_line("toytls-trace", usage, std::vector<std::string>(argv + 1, argv + argc), help_asked);
     if (help_asked) {
         std::cout << usage;
         return 0;

@@ -23,9 +23,7 @@ namespace {
 
 using namespace toytls;
 
-struct PageOptions : trace::TraceSessionOptions {
-    std::optional<std::string> output_path;  // stdout when absent
-};
+using PageOptions = trace::SessionCommandLine;
 
 constexpr std::string_view usage =
     "usage: toytls-walkthrough-page [--suite aes|chacha] [--certs DIR] [-o FILE]\n"
@@ -35,40 +33,6 @@ constexpr std::string_view usage =
     "  --certs   the directory of the demo chain (default certs, i.e. run from the repository root)\n"
     "  -o FILE   write the page to FILE instead of standard output\n"
     "  Regenerate the committed page with: build/bin/toytls-walkthrough-page -o walkthrough/index.html\n";
-
-// nullopt (after printing why) when the arguments are wrong or --help was asked.
-std::optional<PageOptions> parse_options(const std::vector<std::string>& arguments, bool& help_asked) {
-    PageOptions options;
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        const std::string& argument = arguments[i];
-        if (argument == "-h" || argument == "--help") {
-            help_asked = true;
-            return std::nullopt;
-        }
-        if (argument != "--suite" && argument != "--certs" && argument != "-o") {
-            std::cerr << "toytls-walkthrough-page: unknown argument '" << argument << "'\n" << usage;
-            return std::nullopt;
-        }
-        if (i + 1 == arguments.size()) {
-            std::cerr << "toytls-walkthrough-page: " << argument << " needs a value\n" << usage;
-            return std::nullopt;
-        }
-        const std::string& value = arguments[++i];
-        if (argument == "--certs") {
-            options.certs_directory = value;
-        } else if (argument == "-o") {
-            options.output_path = value;
-        } else if (value == "aes") {
-            options.suite = CipherSuite::aes_256_gcm_sha256;
-        } else if (value == "chacha") {
-            options.suite = CipherSuite::chacha20_poly1305_sha256;
-        } else {
-            std::cerr << "toytls-walkthrough-page: --suite must be aes or chacha, not '" << value << "'\n";
-            return std::nullopt;
-        }
-    }
-    return options;
-}
 
 // The whole session, step by step, with everything each step recorded.
 std::vector<trace::TraceEntry> record_one_connection(const PageOptions& options) {
@@ -91,7 +55,8 @@ std::vector<trace::TraceEntry> record_one_connection(const PageOptions& options)
 
 int main(int argc, char** argv) {
     bool help_asked = false;
-    std::optional<PageOptions> options = parse_options(std::vector<std::string>(argv + 1, argv + argc), help_asked);
+    std::optional<PageOptions> options =
+        trace::parse_session_command_line("toytls-walkthrough-page", usage, std::vector<std::string>(argv + 1, argv + argc), help_asked);
     if (help_asked) {
         std::cout << usage;
         return 0;

@@ -1,5 +1,6 @@
 #include "tools/trace_session.hpp"
 
+#include <iostream>
 #include <stdexcept>
 #include <utility>
 
@@ -131,6 +132,41 @@ std::vector<TraceEntry> TraceSession::both_close() {
     if (!server_.peer_closed() || !client_->peer_closed())
         throw std::runtime_error("close_notify did not reach both sides");
     return recorder_.take();
+}
+
+std::optional<SessionCommandLine> parse_session_command_line(std::string_view program, std::string_view usage,
+                                                             const std::vector<std::string>& arguments,
+                                                             bool& help_asked) {
+    SessionCommandLine options;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& argument = arguments[i];
+        if (argument == "-h" || argument == "--help") {
+            help_asked = true;
+            return std::nullopt;
+        }
+        if (argument != "--suite" && argument != "--certs" && argument != "-o") {
+            std::cerr << program << ": unknown argument '" << argument << "'\n" << usage;
+            return std::nullopt;
+        }
+        if (i + 1 == arguments.size()) {
+            std::cerr << program << ": " << argument << " needs a value\n" << usage;
+            return std::nullopt;
+        }
+        const std::string& value = arguments[++i];
+        if (argument == "--certs") {
+            options.certs_directory = value;
+        } else if (argument == "-o") {
+            options.output_path = value;
+        } else if (value == "aes") {
+            options.suite = CipherSuite::aes_256_gcm_sha256;
+        } else if (value == "chacha") {
+            options.suite = CipherSuite::chacha20_poly1305_sha256;
+        } else {
+            std::cerr << program << ": --suite must be aes or chacha, not '" << value << "'\n";
+            return std::nullopt;
+        }
+    }
+    return options;
 }
 
 }  // namespace toytls::trace

@@ -45,6 +45,18 @@ struct TraceSessionOptions {
     std::string certs_directory = "certs";  // the demo chain, relative to the repository root
 };
 
+// The command line toytls-trace and toytls-walkthrough-page share:
+// [--suite aes|chacha] [--certs DIR] [-o FILE].
+struct SessionCommandLine : TraceSessionOptions {
+    std::optional<std::string> output_path;  // stdout when absent
+};
+
+// nullopt (after printing why, with `usage`, to stderr) when the arguments
+// are wrong, or when --help was asked (then `help_asked` is set).
+std::optional<SessionCommandLine> parse_session_command_line(std::string_view program, std::string_view usage,
+                                                             const std::vector<std::string>& arguments,
+                                                             bool& help_asked);
+
 class TraceSession {
 public:
     // Loads the demo chain and builds the server; throws std::runtime_error
