@@ -1,10 +1,7 @@
 // toytls-server as a user runs it: the command line, -t, signals, and
 // worker processes. Each test starts the real binary.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "webserver/unique_fd.hpp"
+#include "server_process.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -24,68 +21,11 @@ namespace {
 const std::string server_binary = TOYTLS_SERVER_BINARY;
 const std::string source_dir = TOYTLS_SOURCE_DIR;
 
-// A started toytls-server whose stderr we read; killed if still running.
-class ServerProcess {
+// The real binary, as a user starts it.
+class ServerProcess : public toytls::testing::ServerProcess {
 public:
-    explicit ServerProcess(std::vector<std::string> arguments) {
-        int pipe_fds[2];
-        if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2");
-        stderr_.reset(pipe_fds[0]);
-        webserver::UniqueFd write_end(pipe_fds[1]);
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            ::dup2(write_end.get(), STDERR_FILENO);
-            ::dup2(write_end.get(), STDOUT_FILENO);
-            std::vector<char*> argv{const_cast<char*>(server_binary.c_str())};
-            for (std::string& argument : arguments) argv.push_back(argument.data());
-            argv.push_back(nullptr);
-            ::execv(server_binary.c_str(), argv.data());
-            ::_exit(127);
-        }
-    }
-    ~ServerProcess() {
-        if (pid_ > 0 && !exited_) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-    }
-    // Reads output until `pattern` has appeared `times` times (or the
-    // process ends / 10 s pass).
-    std::string read_until(const std::string& pattern, int times = 1) {
-        auto deadline = std::chrono::steady_clock::now() + 10s;
-        char buffer[4096];
-        auto seen = [&] {
-            int count = 0;
-            for (auto at = output_.find(pattern); at != std::string::npos; at = output_.find(pattern, at + 1)) ++count;
-            return count;
-        };
-        while (seen() < times && std::chrono::steady_clock::now() < deadline) {
-            pollfd wait_for{stderr_.get(), POLLIN, 0};
-            if (::poll(&wait_for, 1, 100) <= 0) continue;
-            ssize_t got = ::read(stderr_.get(), buffer, sizeof buffer);
-            if (got <= 0) break;
-            output_.append(buffer, static_cast<std::size_t>(got));
-        }
-        return output_;
-    }
-    int signal_and_wait(int signal_number) {
-        ::kill(pid_, signal_number);
-        return wait();
-    }
-    int wait() {
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        exited_ = true;
-        read_until("\x01never");  // collect the rest of the output
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    const std::string& output() const { return output_; }
-
-private:
-    pid_t pid_ = -1;
-    bool exited_ = false;
-    webserver::UniqueFd stderr_;
-    std::string output_;
+    explicit ServerProcess(std::vector<std::string> arguments)
+        : toytls::testing::ServerProcess(server_binary, std::move(arguments)) {}
 };
 
 struct TemporaryFolder {

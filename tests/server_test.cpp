@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "client/fetch.hpp"
+#include "toytls/client.hpp"
 #include "toytls/crypto/sha256.hpp"
 #include "toytls/key_file.hpp"
 #include "webserver/server.hpp"
@@ -425,6 +426,32 @@ TEST_P(ServerTest, HeaderLimitsComeFromTheConfig) {
               "HTTP/1.1 431 Request Header Fields Too Large");
     EXPECT_EQ(status_of("GET / HTTP/1.1\r\nX: " + std::string(2100, 'x') + "\r\n" + end),
               "HTTP/1.1 431 Request Header Fields Too Large");
+}
+
+TEST_P(ServerTest, AHalfClosedClientStillGetsItsAnswer) {
+    TestSite site;
+    RunningServer running(site.config(), GetParam());
+    // Plain: the request, then "I will send nothing more" (like `nc -N`).
+    int fd = connect_to(running.plain_port);
+    std::string request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_WR);
+    std::string response = read_until_closed(fd);
+    ::close(fd);
+    EXPECT_NE(response.find("<h1>hello</h1>"), std::string::npos) << response;
+    // ToyTLS: a ClientHello followed at once by EOF still gets the server's flight.
+    toytls::ClientConfig config;
+    config.trust_store = demo_trust_store();
+    config.server_name = "localhost";
+    toytls::ClientConnection client(std::move(config));
+    toytls::Bytes hello = client.pop();
+    int tls = connect_to(running.toytls_port);
+    ::send(tls, hello.data(), hello.size(), MSG_NOSIGNAL);
+    ::shutdown(tls, SHUT_WR);
+    std::string flight = read_until_closed(tls);
+    ::close(tls);
+    client.feed(toytls::as_bytes(flight));
+    EXPECT_TRUE(client.established()) << (client.failure() ? client.failure()->describe() : "no failure");
 }
 
 INSTANTIATE_TEST_SUITE_P(BothSelectors, ServerTest,

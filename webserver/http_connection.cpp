@@ -87,8 +87,14 @@ void HttpConnection::on_readable() {
         if (received == 0) {
             if (!transport_->on_socket_eof() && transport_->ready_for_http() && context_.error_log->enabled(LogLevel::info))
                 context_.error_log->log(LogLevel::info, "client " + peer_address_ + " closed without close_notify");
-            finished_ = true;
-            return;
+            // The client will send nothing more, but it may still read what
+            // we owe it (a half-closed socket): send that first.
+            if (!output_pending()) {
+                finished_ = true;
+                return;
+            }
+            closing_ = true;
+            break;
         }
         bool input_was_empty = http_input_.empty();
         std::size_t http_bytes_before = http_input_.size(), output_before = socket_output_.size();
