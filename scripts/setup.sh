@@ -25,6 +25,8 @@ TOYTLS_PACKAGES=(
     curl
     gdb                 # walkthrough/gdb/ and tests/gdb_walkthrough_test.cpp
     chromium            # walkthrough/check_page.sh: the interactive page in headless Chromium
+    clang               # fuzz/: the libFuzzer targets build with clang (Debian 12: clang 14)
+    libclang-rt-14-dev  # fuzz/: libFuzzer and the sanitizer runtimes of clang 14 (only recommended by clang)
 )
 
 # Extra packages from the environment (space-separated). Meant for testing the

@@ -301,9 +301,10 @@ std::string base64_encode(ByteView bytes) {
 std::optional<Bytes> base64_decode(std::string_view text) {
     // libsodium 1.0.18 (Debian 12's) compares each character as a signed
     // char, so it decodes every byte from 0x80 to 0xFF as '/': "A\xb2AA"
-    // gave the bytes of "A/AA", and each '/' of a certificate's (unsigned)
-    // signature line could be written 129 ways. The alphabet is ASCII:
-    // refuse the rest here. (Found by fuzz/fuzz_certificate.cpp.)
+    // gave the bytes of "A/AA", against certificate.hpp's promise that no
+    // two texts decode to the same bytes. The certificate and key file
+    // parsers refuse such bytes before they get here; this check keeps the
+    // promise for every caller. (Found by fuzz/fuzz_certificate.cpp.)
     if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
         return std::nullopt;
     require_sodium();
