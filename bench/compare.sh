@@ -34,7 +34,7 @@ SECONDS_PER_RUN="${TOYTLS_BENCH_SECONDS:-10}"
 CONNECTIONS="${TOYTLS_BENCH_CONNECTIONS:-64}"
 IDLE_CONNECTIONS="${TOYTLS_BENCH_IDLE:-10000}"
 BULK_CONNECTIONS=8
-DOWNLOAD_RUNS=3  # the 100 MiB downloads: the median of this many
+DOWNLOAD_RUNS=5  # the 100 MiB downloads: the median of this many, after one untimed warm-up
 
 say() { printf 'compare.sh: %s\n' "$*" >&2; }
 die() {
@@ -249,6 +249,9 @@ write_toytls_config() {  # WORKERS
     cat >"$WORK/toytls-server.conf" <<EOF
 worker_processes $1;
 error_log $WORK/toytls-error.log error;
+events {
+    worker_connections 20000;     # as nginx's: room for the 10,000 idle connections
+}
 http {
     access_log off;
     keepalive_timeout 65s;
@@ -343,6 +346,9 @@ run_download() {
     local name="$1"
     shift
     local rates=() run start end before after cpu_total=0
+    # The first download of a run is often much slower (client start-up,
+    # TCP buffer autotuning): one untimed download first.
+    load_pinned "$@" >/dev/null 2>>"$WORK/$name.txt" || die "$name: download failed (see $WORK/$name.txt)"
     for ((run = 0; run < DOWNLOAD_RUNS; ++run)); do
         before="$(cpu_seconds "$SERVER_PID")"
         start="$(date +%s.%N)"
