@@ -385,7 +385,7 @@ private:
     Deadline connect_deadline_;
     std::string request_head_;
     HttpResponseReader reader_;
-    std::array<std::uint8_t, 16 * 1024> buffer_{};
+    std::array<std::uint8_t, 64 * 1024> buffer_{};  // up to 4 full records per recv()
 };
 
 bool is_token_char(char c) {

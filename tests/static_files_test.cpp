@@ -77,6 +77,10 @@ protected:
     //     link-inside.txt -> hello.txt           (stays inside: fine)
     //     link-outside.txt -> ../secret.txt      (escapes: 403)
     //     dir-link-outside -> ..                 (escapes: 403)
+    //     dir-link-inside -> noindex             (a directory, stays inside: fine)
+    //     link-out-and-back.txt -> ../site/hello.txt   (leaves and comes back: fine)
+    //     absolute-link-inside.txt -> <base>/site/hello.txt   (fine)
+    //     absolute-link-outside.txt -> <base>/secret.txt      (403)
     //     docs/page.html                         (shadowed by the /docs/ location)
     //     noindex/file.txt                       (directory without an index)
     //     "with space"/index.html
@@ -112,6 +116,10 @@ protected:
         fs::create_symlink("hello.txt", site / "link-inside.txt");
         fs::create_symlink("../secret.txt", site / "link-outside.txt");
         fs::create_symlink("..", site / "dir-link-outside");
+        fs::create_directory_symlink("noindex", site / "dir-link-inside");
+        fs::create_symlink("../site/hello.txt", site / "link-out-and-back.txt");
+        fs::create_symlink(site / "hello.txt", site / "absolute-link-inside.txt");
+        fs::create_symlink(base / "secret.txt", site / "absolute-link-outside.txt");
         fs::create_directory_symlink("site", base / "site-link");
         ASSERT_EQ(::mkfifo((site / "fifo").c_str(), 0644), 0);
 
@@ -353,11 +361,67 @@ TEST_F(StaticFiles, SymlinkOutOfTheRootIs403) {
     EXPECT_EQ(body(serve("/dir-link-outside/site/hello.txt")), "hello, world\n");
 }
 
+// The kernel's RESOLVE_BENEATH refuses every absolute link and every ".."
+// above the root, so these go through the careful walk, which must decide
+// them exactly as the fast path decides the others: by where the file
+// really is.
+TEST_F(StaticFiles, AbsoluteSymlinkInsideTheRootIsServed) {
+    const HttpResponse response = serve("/absolute-link-inside.txt");
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(body(response), "hello, world\n");
+    EXPECT_EQ(header(response, "ETag"), "\"6553f100-d\"");  // the target's, not the link's
+    // Also when the link names the root by a path that is itself a link.
+    fs::create_symlink(base / "site-link" / "digits.txt", site / "absolute-via-root-link.txt");
+    EXPECT_EQ(body(serve("/absolute-via-root-link.txt")), "0123456789");
+}
+
+TEST_F(StaticFiles, AbsoluteSymlinkOutOfTheRootIs403) {
+    EXPECT_EQ(serve("/absolute-link-outside.txt").status, 403);
+    fs::create_directory_symlink(base, site / "absolute-dir-link-outside");
+    EXPECT_EQ(serve("/absolute-dir-link-outside/secret.txt").status, 403);
+}
+
+TEST_F(StaticFiles, SymlinkedDirectoryInsideTheRootIsServed) {
+    EXPECT_EQ(body(serve("/dir-link-inside/file.txt")), "x");
+    EXPECT_EQ(header(serve("/dir-link-inside"), "Location"), "/dir-link-inside/");  // a directory
+    EXPECT_EQ(serve("/dir-link-inside/").status, 403);                             // without an index
+}
+
+TEST_F(StaticFiles, SymlinkThatLeavesAndComesBackIsServed) {
+    // "../site/hello.txt" climbs above the root on the way, but the file it
+    // names is inside, and that is all the rule looks at.
+    const HttpResponse response = serve("/link-out-and-back.txt");
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(body(response), "hello, world\n");
+}
+
+TEST_F(StaticFiles, SymlinkLoopIs403) {
+    fs::create_symlink("loop-b", site / "loop-a");
+    fs::create_symlink("loop-a", site / "loop-b");
+    EXPECT_EQ(serve("/loop-a").status, 403);  // ELOOP, as nginx
+}
+
 TEST_F(StaticFiles, RootMayItselfBeASymlink) {
     server.root = (base / "site-link").string();
     EXPECT_EQ(body(serve("/hello.txt")), "hello, world\n");
     EXPECT_EQ(body(serve("/link-inside.txt")), "hello, world\n");
     EXPECT_EQ(serve("/link-outside.txt").status, 403);
+}
+
+TEST_F(StaticFiles, SwappingTheRootSymlinkServesTheNewTreeAtOnce) {
+    // A deploy: "current" points at one release, then at the next. The
+    // server opens the root on every request, so no old tree is ever served.
+    fs::create_directories(base / "release-2");
+    write_file(base / "release-2" / "hello.txt", "hello, release 2\n");
+    server.root = (base / "current").string();
+    server.locations.clear();
+    fs::create_directory_symlink("site", base / "current");
+    EXPECT_EQ(body(serve("/hello.txt")), "hello, world\n");
+
+    fs::create_directory_symlink("release-2", base / "current.new");
+    fs::rename(base / "current.new", base / "current");  // atomic, as deploy tools do it
+    EXPECT_EQ(body(serve("/hello.txt")), "hello, release 2\n");
+    EXPECT_EQ(serve("/digits.txt").status, 404);  // only in the old release
 }
 
 TEST_F(StaticFiles, DirectoryWithSlashServesItsIndex) {
@@ -433,6 +497,17 @@ TEST_F(StaticFiles, PermissionsOnDirectories) {
     EXPECT_EQ(*locked, 403);
     EXPECT_EQ(status_as_unprivileged("/unlisted/"), 200);
     EXPECT_EQ(status_as_unprivileged("/unlisted"), 301);
+}
+
+TEST_F(StaticFiles, RootWithoutReadPermissionServesItsIndex) {
+    // Mode 711 on the root itself: its files can be opened, its listing
+    // cannot be read, and "/" is still a directory with an index.
+    fs::permissions(site, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    const std::optional<int> index = status_as_unprivileged("/");
+    if (!index) GTEST_SKIP() << "running as root and cannot switch to an unprivileged user";
+    EXPECT_EQ(*index, 200);
+    EXPECT_EQ(status_as_unprivileged("/hello.txt"), 200);
+    EXPECT_EQ(status_as_unprivileged("/link-out-and-back.txt"), 200);
 }
 
 TEST_F(StaticFiles, MissingRootIs404) {

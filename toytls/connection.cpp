@@ -191,6 +191,19 @@ Bytes Connection::read() {
 // Writing: handshake messages, alerts and plaintext -> records -> pop().
 // ---------------------------------------------------------------------------
 
+void Connection::release_idle_buffers() {
+    // Only empty buffers are freed, so nothing pending is lost. They hold
+    // records and plaintext the application already has, never keys.
+    auto release_if_empty = [](Bytes& buffer) {
+        if (buffer.empty()) buffer = Bytes();
+    };
+    release_if_empty(incoming_record_);
+    release_if_empty(outgoing_);
+    release_if_empty(received_plaintext_);
+    release_if_empty(pending_plaintext_);
+    release_if_empty(record_plaintext_);
+}
+
 Bytes Connection::pop() {
     Bytes wire = std::move(outgoing_);
     outgoing_.clear();

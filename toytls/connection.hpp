@@ -78,6 +78,10 @@ public:
     bool truncated() const { return failure_ && failure_->truncated; }
     std::optional<CipherSuite> cipher_suite() const { return cipher_suite_; }
     bool has_output() const { return !outgoing_.empty(); }
+    // Frees the capacity of every buffer that is empty now. A server calls
+    // it when a connection goes idle, so that thousands of idle connections
+    // hold only their keys and state, not the buffers of their last response.
+    void release_idle_buffers();
     Side side() const { return side_; }
 
 protected:

@@ -18,7 +18,12 @@ namespace {
 // kernel send RST, which can destroy the end of the response in flight.
 constexpr auto lingering_close_time = std::chrono::seconds(2);
 constexpr std::size_t file_chunk_size = 16 * 1024;           // one ToyTLS record of plaintext
-constexpr std::size_t idle_buffer_capacity = 4096;           // kept between requests; larger buffers are freed
+// Files up to this size are read into the response buffer right after the
+// head, so head and body leave in one send() (and, on ToyTLS, one record).
+constexpr std::size_t inline_body_limit = file_chunk_size;
+// A ToyTLS download seals this much before each send(): one system call
+// per 8 records instead of one per record.
+constexpr std::size_t sealed_batch_size = 8 * file_chunk_size;
 constexpr std::size_t sendfile_chunk_size = 4 * 1024 * 1024;  // per call, so one download cannot starve others
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -131,6 +136,9 @@ void HttpConnection::on_readable() {
         }
         process_http_input();
         if (response_in_progress_ || closing_) break;
+        // A short read emptied the socket's buffer: asking again would only
+        // return EAGAIN. The selector reports the socket when more arrives.
+        if (static_cast<std::size_t>(received) < sizeof buffer) break;
     }
     pump_output();
 }
@@ -156,13 +164,16 @@ void HttpConnection::process_http_input() {
         ParseResult result = parse_request_head(http_input_, limits_, request_, framing);
         if (result.status == ParseResult::Status::incomplete) return;
         if (result.status == ParseResult::Status::error) {
-            access_request_line_ = http_input_.substr(0, std::min<std::size_t>(http_input_.find('\r'), 200));
+            if (context_.access_log->enabled())
+                access_request_line_ = http_input_.substr(0, std::min<std::size_t>(http_input_.find('\r'), 200));
             context_.error_log->log(LogLevel::info, "client " + peer_address_ + " sent an invalid request (" +
                                                         std::to_string(result.error_status) + "): " + result.error_reason);
             return respond(error_response(result.error_status));
         }
         http_input_.erase(0, result.consumed);
-        access_request_line_ = request_.method + " " + request_.target + " HTTP/1." + std::to_string(request_.version_minor);
+        if (context_.access_log->enabled())
+            access_request_line_ = request_.method + " " + request_.target + " HTTP/1." +
+                                   std::to_string(request_.version_minor);
         // The body (which a static server does not use) is read and thrown
         // away before answering, so the next request starts at the right byte.
         if (framing.kind != BodyFraming::Kind::none) {
@@ -202,21 +213,47 @@ void HttpConnection::send_http(std::string_view bytes) {
                              std::to_string(socket_output_.size() - output_before) + " socket bytes out");
 }
 
+// A response leaves in as few send() calls as it can: the head, a small
+// body (a string or a file of up to 16 KiB) and, when the connection will
+// not be kept alive, ToyTLS's close_notify are queued together and go out
+// in one send(); on ToyTLS the head and a small body are one record.
 void HttpConnection::respond(HttpResponse response) {
     keep_alive_ = !response.close_connection && !stopping_ && request_.keep_alive();
-    send_http(format_response_head(response, keep_alive_, std::time(nullptr)));
+    std::string http_output = format_response_head(response, keep_alive_, std::time(nullptr));
     access_status_ = response.status;
     access_body_bytes_ = 0;
     if (request_.method != "HEAD") {
         access_body_bytes_ = response.content_length();
-        if (response.file)
+        if (!response.file) {
+            http_output += response.body;
+        } else if (response.file->length <= inline_body_limit) {
+            if (!read_whole_body(*response.file, http_output)) return;
+        } else {
             file_ = std::move(response.file);
-        else
-            send_http(response.body);
+        }
     }
+    send_http(http_output);
     response_in_progress_ = true;
     last_write_progress_ = Clock::now();
+    if (!file_ && !keep_alive_) close_gracefully();
     pump_output();
+}
+
+bool HttpConnection::read_whole_body(const FileBody& body, std::string& out) {
+    const std::size_t start = out.size();
+    out.resize(start + static_cast<std::size_t>(body.length));
+    std::size_t filled = 0;
+    while (filled < body.length) {
+        const ssize_t done = ::pread(body.file.get(), out.data() + start + filled, body.length - filled,
+                                     static_cast<off_t>(body.offset + filled));
+        if (done < 0 && errno == EINTR) continue;
+        if (done <= 0) {
+            abort(done == 0 ? "file shrank while it was being sent" : std::string("reading file: ") + std::strerror(errno));
+            return false;
+        }
+        filled += static_cast<std::size_t>(done);
+    }
+    return true;
 }
 
 void HttpConnection::answer_plain_http_on_toytls_port() {
@@ -258,8 +295,12 @@ bool HttpConnection::flush_socket_output() {
     while (socket_output_sent_ < socket_output_.size()) {
         // MSG_NOSIGNAL: a peer that went away gives EPIPE here, not a SIGPIPE
         // that would kill the whole server.
+        // MSG_MORE while a file is still to come: the kernel may hold a
+        // partly filled TCP segment for the next bytes instead of sending
+        // a small one now (the head of a sendfile() response, say).
+        const int flags = MSG_NOSIGNAL | (file_ ? MSG_MORE : 0);
         ssize_t sent = ::send(socket_.get(), socket_output_.data() + socket_output_sent_,
-                              socket_output_.size() - socket_output_sent_, MSG_NOSIGNAL);
+                              socket_output_.size() - socket_output_sent_, flags);
         if (sent > 0) {
             socket_output_sent_ += static_cast<std::size_t>(sent);
             last_write_progress_ = Clock::now();
@@ -277,35 +318,46 @@ bool HttpConnection::flush_socket_output() {
 
 // Streams the next piece of the file: with sendfile on plain connections
 // (the kernel copies file to socket, the bytes never enter this process), or
-// as a 16 KiB read sealed into one record on ToyTLS connections (the bytes
-// must pass through the record layer to be encrypted). Either way, at most
-// one piece is in memory.
+// on ToyTLS connections as 16 KiB reads, each sealed into one record, until
+// sealed_batch_size bytes are ready for one send() (the bytes must pass
+// through the record layer to be encrypted). Either way memory stays
+// bounded: at most one batch per connection.
 bool HttpConnection::stream_file() {
-    std::size_t wanted = 0;
-    ssize_t done = 0;
     if (transport_->can_sendfile()) {
-        wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sendfile_chunk_size));
+        const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sendfile_chunk_size));
         off_t offset = static_cast<off_t>(file_->offset);
-        done = ::sendfile(socket_.get(), file_->file.get(), &offset, wanted);
+        const ssize_t done = ::sendfile(socket_.get(), file_->file.get(), &offset, wanted);
         if (done < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
-    } else {
-        char chunk[file_chunk_size];
-        wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sizeof chunk));
-        done = ::pread(file_->file.get(), chunk, wanted, static_cast<off_t>(file_->offset));
-        if (done > 0) send_http(std::string_view(chunk, static_cast<std::size_t>(done)));
+        return advance_file(done);
     }
-    if (done <= 0) {
-        abort(done == 0 ? "file shrank while it was being sent" : std::string("sending file: ") + std::strerror(errno));
+    char chunk[file_chunk_size];
+    do {
+        const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sizeof chunk));
+        const ssize_t done = ::pread(file_->file.get(), chunk, wanted, static_cast<off_t>(file_->offset));
+        if (done > 0) send_http(std::string_view(chunk, static_cast<std::size_t>(done)));
+        if (!advance_file(done)) return false;
+    } while (file_ && socket_output_.size() < sealed_batch_size);
+    return true;
+}
+
+bool HttpConnection::advance_file(ssize_t bytes_done) {
+    if (bytes_done <= 0) {
+        abort(bytes_done == 0 ? "file shrank while it was being sent"
+                              : std::string("sending file: ") + std::strerror(errno));
         return false;
     }
-    file_->offset += static_cast<std::uint64_t>(done);
-    file_->length -= static_cast<std::uint64_t>(done);
+    file_->offset += static_cast<std::uint64_t>(bytes_done);
+    file_->length -= static_cast<std::uint64_t>(bytes_done);
     last_write_progress_ = Clock::now();
-    if (file_->length == 0) file_.reset();
+    if (file_->length == 0) {
+        file_.reset();
+        if (!keep_alive_) close_gracefully();  // close_notify leaves with the last record
+    }
     return true;
 }
 
 void HttpConnection::log_access() {
+    if (!context_.access_log->enabled()) return;
     AccessLogEntry entry;
     entry.peer_address = peer_address_.substr(0, peer_address_.rfind(':'));  // $remote_addr: no port
     entry.time = std::time(nullptr);
@@ -324,11 +376,19 @@ void HttpConnection::finish_response() {
     log_access();
     waiting_since_ = Clock::now();
     if (!keep_alive_ || stopping_) return close_gracefully();
-    // An idle keep-alive connection keeps no large buffers: a file's last
-    // record may have grown the output buffer to 16 KiB.
-    if (socket_output_.empty() && socket_output_.capacity() > idle_buffer_capacity) socket_output_ = toytls::Bytes();
-    if (http_input_.empty() && http_input_.capacity() > idle_buffer_capacity) http_input_ = std::string();
+    if (http_input_.empty()) release_idle_memory();
     process_http_input();
+}
+
+// An idle keep-alive connection keeps no buffers and nothing of its last
+// request: with 10,000 idle connections every byte counts 10,000 times.
+// Allocating them again for the next request costs far less than a syscall.
+void HttpConnection::release_idle_memory() {
+    if (socket_output_.empty()) socket_output_ = toytls::Bytes();
+    http_input_ = std::string();
+    request_ = HttpRequest{};
+    access_request_line_ = std::string();
+    transport_->release_idle_buffers();
 }
 
 void HttpConnection::close_gracefully() {

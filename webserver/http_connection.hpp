@@ -60,7 +60,10 @@ private:
     void send_http(std::string_view bytes);
     void pump_output();
     bool flush_socket_output();
+    bool read_whole_body(const FileBody& body, std::string& out);
     bool stream_file();
+    bool advance_file(ssize_t bytes_done);
+    void release_idle_memory();
     void finish_response();
     void close_gracefully();
     void start_lingering_close();

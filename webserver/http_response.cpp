@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 
 namespace webserver {
@@ -61,6 +62,12 @@ bool is_leap_year(std::int64_t year) { return (year % 4 == 0 && year % 100 != 0)
 int days_in_month(std::int64_t year, int month) {
     constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return month == 2 && is_leap_year(year) ? 29 : kDays[static_cast<std::size_t>(month - 1)];
+}
+
+void append_decimal(std::string& out, std::uint64_t value) {
+    char digits[20];
+    const auto result = std::to_chars(std::begin(digits), std::end(digits), value);
+    out.append(digits, result.ptr);
 }
 
 void append_padded(std::string& out, std::int64_t value, std::size_t width) {
@@ -157,14 +164,19 @@ std::string_view reason_phrase(int status) {
 // IMF-fixdate = day-name "," SP day SP month SP year SP hour ":" minute ":"
 // second SP "GMT" (RFC 9110 5.6.7).
 std::string format_http_date(std::time_t time) {
+    std::string text;
+    text.reserve(29);
+    append_http_date(text, time);
+    return text;
+}
+
+void append_http_date(std::string& text, std::time_t time) {
     const auto seconds = static_cast<std::int64_t>(time);
     // Floor division, so that times before 1970 land on the right day.
     const std::int64_t days = seconds / kSecondsPerDay - (seconds % kSecondsPerDay < 0 ? 1 : 0);
     const std::int64_t second_of_day = seconds - days * kSecondsPerDay;
     const CivilDate date = civil_from_days(days);
 
-    std::string text;
-    text.reserve(29);
     text += kDayNames[static_cast<std::size_t>(weekday_from_days(days))];
     text += ", ";
     append_padded(text, date.day, 2);
@@ -179,7 +191,6 @@ std::string format_http_date(std::time_t time) {
     text += ':';
     append_padded(text, second_of_day % 60, 2);
     text += " GMT";
-    return text;
 }
 
 // Only IMF-fixdate, exactly. RFC 9110 5.6.7 says a recipient MUST also
@@ -214,25 +225,33 @@ std::optional<std::time_t> parse_http_date(std::string_view text) {
 }
 
 std::string format_response_head(const HttpResponse& response, bool keep_alive, std::time_t now) {
+    // Appended in place into one buffer sized for a typical head: this runs
+    // for every response, and each temporary string would be an allocation.
     std::string head;
+    head.reserve(256);
     // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 4)
     head += "HTTP/1.1 ";
-    head += std::to_string(response.status);
+    append_decimal(head, static_cast<std::uint64_t>(response.status));
     head += ' ';
     head += reason_phrase(response.status);
-    head += "\r\n";
-    head += "Date: " + format_http_date(now) + "\r\n";
-    head += "Server: ";
+    head += "\r\nDate: ";
+    append_http_date(head, now);
+    head += "\r\nServer: ";
     head += kServerName;
     head += "\r\n";
     for (const auto& [name, value] : response.headers) {
         // Fields this function writes itself are not repeated, and a field
         // that could split the response is never written.
         if (is_managed_field(name) || !is_safe_field(name, value)) continue;
-        head += name + ": " + value + "\r\n";
+        head += name;
+        head += ": ";
+        head += value;
+        head += "\r\n";
     }
     if (sends_content_length(response.status)) {
-        head += "Content-Length: " + std::to_string(response.content_length()) + "\r\n";
+        head += "Content-Length: ";
+        append_decimal(head, response.content_length());
+        head += "\r\n";
     }
     // A response that must close the connection says so, whatever the
     // request asked for (RFC 9112 9.6).

@@ -37,6 +37,7 @@ std::string_view reason_phrase(int status);  // 200 -> "OK"
 
 // "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 5.6.7, IMF-fixdate).
 std::string format_http_date(std::time_t time);
+void append_http_date(std::string& out, std::time_t time);  // the same, appended to `out`
 // Accepts IMF-fixdate (what every modern client sends); nullopt otherwise.
 std::optional<std::time_t> parse_http_date(std::string_view text);
 

@@ -52,6 +52,7 @@ struct AccessLogEntry {
 class AccessLog {
 public:
     explicit AccessLog(const std::optional<std::string>& path);  // nullopt: off
+    bool enabled() const { return file_.has_value(); }
     void log(const AccessLogEntry& entry);
 
 private:

@@ -28,6 +28,7 @@ public:
     void add(int fd, Interest interest) override { control(EPOLL_CTL_ADD, fd, interest); }
     void modify(int fd, Interest interest) override { control(EPOLL_CTL_MOD, fd, interest); }
     void remove(int fd) override { ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
+    void remove_before_close(int) override {}
 
     const std::vector<ReadyEvent>& wait(std::chrono::milliseconds timeout) override {
         epoll_event events[256];
@@ -76,6 +77,7 @@ public:
         watched_.pop_back();
         index_of_.erase(found);
     }
+    void remove_before_close(int fd) override { remove(fd); }
 
     const std::vector<ReadyEvent>& wait(std::chrono::milliseconds timeout) override {
         ready_.clear();

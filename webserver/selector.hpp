@@ -31,6 +31,12 @@ public:
     virtual void add(int fd, Interest interest) = 0;
     virtual void modify(int fd, Interest interest) = 0;
     virtual void remove(int fd) = 0;
+    // `fd` is about to be closed: stop watching it. epoll needs no system
+    // call for that (closing the last reference to a socket drops it from
+    // every epoll set, and connection sockets are not duplicated, except by
+    // a fork() about to exec(), when a stray event costs one EAGAIN); poll
+    // must forget it like remove().
+    virtual void remove_before_close(int fd) = 0;
     // Waits at most `timeout` (negative: forever) and returns the ready
     // descriptors. The vector is reused by the next call.
     virtual const std::vector<ReadyEvent>& wait(std::chrono::milliseconds timeout) = 0;

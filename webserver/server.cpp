@@ -262,7 +262,7 @@ void Server::close_connection(int fd) {
     auto found = connections_.find(fd);
     if (found == connections_.end()) return;
     if (found->second.deadline) deadlines_.erase({*found->second.deadline, fd});
-    selector_->remove(fd);
+    selector_->remove_before_close(fd);
     connections_.erase(found);  // the UniqueFd closes the socket
     if (at_connection_limit_) {
         at_connection_limit_ = false;

@@ -6,17 +6,39 @@
 //     3. normalize (dots, slashes)    -> "/docs/a b.html"     (climbing above "/": 400)
 //     4. longest-prefix location      -> location "/docs/"
 //     5. root + path (nginx "root")   -> "/srv/docs" + "/docs/a b.html"
-//     6. resolve, check, open         -> 403 outside the root, 404 missing, ...
+//     6. open the root, then the path -> open("/srv/docs"), then "docs/a b.html"
+//        beneath it, then fstat          with openat2 and RESOLVE_BENEATH
+//                                        (403 outside the root, 404 missing, ...)
 //     7. directory? index or 301; file: conditionals, range, FileBody
 //
 // Decisions worth knowing (each also explained where it is made):
 //   - "%2F" decodes to '/' before dot segments are removed, as in nginx, so
 //     an encoded "%2e%2e%2f" is caught in step 3 exactly like "../".
 //   - Symlinks are followed, but the file must really live inside the real
-//     root: std::filesystem::canonical (realpath) finds where a path really
-//     leads, we check that against the canonical root, then open exactly that
-//     symlink-free path one component at a time with O_NOFOLLOW, so a link
-//     swapped in between the check and the open is refused, not followed.
+//     root. The file is opened relative to the root with Linux's openat2 and
+//     RESOLVE_BENEATH: the kernel follows a link only while it stays beneath
+//     the root and fails with EXDEV as soon as one would leave it. The check
+//     is part of the lookup that opens the file, so nothing can change
+//     between a check and an open. Open the root, openat2, fstat and two
+//     closes: five system calls for "/docs/index.html", where the careful
+//     walk below needs seventeen.
+//   - Some requests take that careful walk instead: when there is no openat2
+//     at all (ENOSYS: a kernel before 5.6, or a seccomp filter), and on
+//     EXDEV, because RESOLVE_BENEATH refuses every absolute symlink and every
+//     ".." above the root, even one that leads back inside
+//     ("a -> /srv/www/b", which we serve). The walk decides those exactly as
+//     before openat2 existed: std::filesystem::canonical (realpath) finds
+//     where the path really leads, we check that against the canonical root,
+//     then open exactly that symlink-free path one component at a time with
+//     O_NOFOLLOW, so a link swapped in between the check and the open is
+//     refused, not followed.
+//   - The root is opened afresh for every request (following symlinks) and
+//     its descriptor is deliberately NOT cached. A root that is a link, like
+//     a deploy's "current -> releases/v2", is then looked up again on every
+//     request, as nginx does: the moment the link is swapped, the new release
+//     is served. A cached descriptor would keep serving the old directory,
+//     even after it is deleted, until a restart; one open() per request is
+//     the price.
 //   - Only a single byte range is served (206); several ranges get the whole
 //     file (200) instead of nginx's multipart/byteranges. A malformed Range
 //     is ignored (200); nginx answers 416 there, RFC 9110 allows either.
@@ -31,12 +53,17 @@
 #include "webserver/static_files.hpp"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <filesystem>
+#include <iterator>
 #include <limits>
 #include <system_error>
 #include <vector>
@@ -73,10 +100,10 @@ std::string_view trim_ows(std::string_view text) {
     return text;
 }
 
-std::string to_hex(std::uint64_t value) {
-    char buffer[16];
-    const auto result = std::to_chars(std::begin(buffer), std::end(buffer), value, 16);
-    return std::string(buffer, result.ptr);
+// Appends `value` in `base` without a temporary string.
+void append_number(std::string& text, std::uint64_t value, int base = 10) {
+    char digits[20];  // 2^64 - 1 has 20 decimal digits
+    text.append(digits, std::to_chars(std::begin(digits), std::end(digits), value, base).ptr);
 }
 
 // A non-empty run of digits. Numbers too big for 64 bits saturate instead of
@@ -144,7 +171,8 @@ std::string percent_encode(std::string_view text, bool in_query) {
 
 // ----- resolving a path inside the root -------------------------------------
 
-// What open_inside_root found: an error status, or an object and its stat.
+// What opening a request path found: an error status, or an object and its
+// stat.
 // `file` is open for a regular file; for a directory it may be closed
 // (nothing is ever read from a directory, we only need to know it is one).
 struct OpenedPath {
@@ -185,10 +213,11 @@ bool is_inside(const std::string& path, const std::string& root) {
     return path.size() == root.size() || path[root.size()] == '/';
 }
 
-// Opens `mapped_path` (root + request path) if, and only if, it really lives
-// inside `real_root`.
+// The careful walk, the fallback of open_beneath_root below: opens `path`
+// (a normalized request path) under `root` if, and only if, it really lives
+// inside the real root.
 //
-// Why not just open(mapped_path)? Because a symlink inside the root may point
+// Why not just open(root + path)? Because a symlink inside the root may point
 // anywhere ("secret -> /etc/shadow"). canonical() resolves every symlink and
 // tells us where the path really leads; we refuse (403) anything outside the
 // real root. Links that stay inside the root are fine.
@@ -199,9 +228,12 @@ bool is_inside(const std::string& path, const std::string& root) {
 // with openat(..., O_NOFOLLOW): the canonical path has no symlinks, so any
 // symlink met on the walk means the tree changed, and the open fails (403 or
 // 404) instead of following it.
-OpenedPath open_inside_root(const std::string& real_root, const std::string& mapped_path) {
+OpenedPath open_by_careful_walk(const std::string& root, const std::string& path) {
     std::error_code error;
-    const std::filesystem::path real_path = std::filesystem::canonical(mapped_path, error);
+    const std::filesystem::path canonical_root = std::filesystem::canonical(root, error);
+    if (error) return failed(status_for_error(error));
+    const std::string& real_root = canonical_root.native();
+    const std::filesystem::path real_path = std::filesystem::canonical(root + path, error);
     if (error) return failed(status_for_error(error));
     const std::string& real = real_path.native();
     if (!is_inside(real, real_root)) return failed(403);
@@ -250,14 +282,66 @@ OpenedPath open_inside_root(const std::string& real_root, const std::string& map
     return result;
 }
 
+// openat(2) plus RESOLVE_BENEATH: `relative_path` is looked up from
+// `directory`, and the lookup fails with EXDEV if it would leave it (through
+// "..", an absolute path or any symlink that does). glibc 2.36 has no
+// wrapper for openat2, hence syscall(). -1 and errno on failure.
+int open_beneath(int directory, const char* relative_path, int flags) {
+    open_how how{};
+    how.flags = static_cast<std::uint64_t>(flags);
+    how.resolve = RESOLVE_BENEATH;
+    return static_cast<int>(::syscall(SYS_openat2, directory, relative_path, &how, sizeof how));
+}
+
+// Opens `path` (a request path or an index path, starting with '/') inside
+// the root that `root_directory` holds open; `root` is that root's
+// configured path, for the careful walk.
+OpenedPath open_beneath_root(const UniqueFd& root_directory, const std::string& root, const std::string& path) {
+    OpenedPath result;
+    if (path == "/") {  // the root itself: already open, nothing to look up
+        if (::fstat(root_directory.get(), &result.info) != 0) return failed(status_for_errno(errno));
+        return result;
+    }
+    const char* relative_path = path.c_str() + 1;
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+    // writer, forever (nginx does the same); it changes nothing for files.
+    result.file.reset(open_beneath(root_directory.get(), relative_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (result.file) {
+        // fstat on the descriptor we will serve, not stat() on the name: what
+        // we check is then exactly what we send.
+        if (::fstat(result.file.get(), &result.info) != 0) return failed(status_for_errno(errno));
+        return result;
+    }
+    const int open_error = errno;
+    switch (open_error) {
+        case ENOSYS:  // no openat2 here (see the header comment)
+        case EXDEV:   // outside, or an absolute link / ".." that may lead back inside
+        case EAGAIN:  // RESOLVE_BENEATH saw a rename race around ".." and would not decide
+            return open_by_careful_walk(root, path);
+        case EACCES: {
+            // A directory we may search but not list (mode --x) is still a
+            // directory, and its index file may well be readable. O_PATH
+            // needs no read permission, so it tells us what the object is.
+            UniqueFd handle(open_beneath(root_directory.get(), relative_path, O_PATH | O_CLOEXEC));
+            if (handle && ::fstat(handle.get(), &result.info) == 0 && S_ISDIR(result.info.st_mode)) return result;
+            return failed(status_for_errno(open_error));
+        }
+        default:
+            return failed(status_for_errno(open_error));
+    }
+}
+
 // ----- conditional requests (RFC 9110 13) -------------------------------------
 
 // nginx's format: "<mtime in hex>-<size in hex>", quoted. It changes when
 // the file is rewritten or resized, and costs nothing to compute.
 std::string make_etag(const struct stat& info) {
-    const auto mtime = static_cast<std::uint64_t>(info.st_mtime);
-    const auto size = static_cast<std::uint64_t>(info.st_size);
-    return '"' + to_hex(mtime) + '-' + to_hex(size) + '"';
+    std::string etag = "\"";
+    append_number(etag, static_cast<std::uint64_t>(info.st_mtime), 16);
+    etag += '-';
+    append_number(etag, static_cast<std::uint64_t>(info.st_size), 16);
+    etag += '"';
+    return etag;
 }
 
 // If-None-Match: "*" or a list of entity tags. Weak comparison (13.1.2):
@@ -362,22 +446,23 @@ HttpResponse file_response(const HttpRequest& request, OpenedPath opened, std::s
     // A file "modified in the future" (clock skew, a copied archive) must not
     // be announced as such (RFC 9110 8.8.2.1): we say "now" instead.
     const std::time_t last_modified = std::min(opened.info.st_mtime, now);
-    const std::string etag = make_etag(opened.info);
+    std::string etag = make_etag(opened.info);
 
+    // Headers are added one by one with emplace_back: an initializer list
+    // would copy every string once more.
     HttpResponse response;
     if (is_not_modified(request, etag, last_modified)) {
         // 304 keeps the validators so the client can refresh its cache
         // entry, and has no body at all (the file is closed right here).
         response.status = 304;
-        response.headers = {{"ETag", etag}, {"Last-Modified", format_http_date(last_modified)}};
+        response.headers.reserve(2);
+        response.headers.emplace_back("ETag", std::move(etag));
+        response.headers.emplace_back("Last-Modified", format_http_date(last_modified));
         return response;
     }
 
-    response.headers = {{"Content-Type", std::string(mime_type_for_path(path))},
-                        {"Last-Modified", format_http_date(last_modified)},
-                        {"ETag", etag},
-                        {"Accept-Ranges", "bytes"}};
-
+    // The range is chosen before the headers are built, so that the ETag
+    // can be moved into them once nothing compares against it any more.
     RangeChoice range;
     if (const auto range_header = request.header("Range")) {
         const auto if_range = request.header("If-Range");
@@ -385,23 +470,32 @@ HttpResponse file_response(const HttpRequest& request, OpenedPath opened, std::s
             range = choose_range(*range_header, size);
         }
     }
+    if (range.kind == RangeChoice::Kind::unsatisfiable) {
+        HttpResponse refused = error_response(416);
+        // "*" and the size: the client learns what it could have asked.
+        std::string content_range = "bytes */";
+        append_number(content_range, size);
+        refused.headers.emplace_back("Content-Range", std::move(content_range));
+        return refused;
+    }
 
-    switch (range.kind) {
-        case RangeChoice::Kind::unsatisfiable: {
-            HttpResponse refused = error_response(416);
-            // "*" and the size: the client learns what it could have asked.
-            refused.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
-            return refused;
-        }
-        case RangeChoice::Kind::partial:
-            response.status = 206;
-            response.headers.emplace_back("Content-Range", "bytes " + std::to_string(range.first) + '-' +
-                                                               std::to_string(range.first + range.length - 1) + '/' +
-                                                               std::to_string(size));
-            response.file = FileBody{std::move(opened.file), range.first, range.length};
-            return response;
-        case RangeChoice::Kind::whole_file:
-            break;
+    response.headers.reserve(5);
+    response.headers.emplace_back("Content-Type", mime_type_for_path(path));
+    response.headers.emplace_back("Last-Modified", format_http_date(last_modified));
+    response.headers.emplace_back("ETag", std::move(etag));
+    response.headers.emplace_back("Accept-Ranges", "bytes");
+
+    if (range.kind == RangeChoice::Kind::partial) {
+        std::string content_range = "bytes ";
+        append_number(content_range, range.first);
+        content_range += '-';
+        append_number(content_range, range.first + range.length - 1);
+        content_range += '/';
+        append_number(content_range, size);
+        response.status = 206;
+        response.headers.emplace_back("Content-Range", std::move(content_range));
+        response.file = FileBody{std::move(opened.file), range.first, range.length};
+        return response;
     }
     response.status = 200;
     response.file = FileBody{std::move(opened.file), 0, size};
@@ -504,12 +598,12 @@ HttpResponse serve_static(const HttpRequest& request, const ServerBlock& server,
     const std::string& root = location && location->root ? *location->root : server.root;
     const std::vector<std::string>& index_names = location && location->index ? *location->index : server.index;
 
-    std::error_code error;
-    const std::filesystem::path real_root = std::filesystem::canonical(root, error);
-    if (error) return error_response(status_for_error(error));
-
-    // 6. Resolve and open.
-    OpenedPath opened = open_inside_root(real_root.native(), root + *path);
+    // 6. Open the root for this request only (following symlinks, so a
+    // swapped "current -> releases/v2" takes effect at once), then the file
+    // beneath it.
+    const UniqueFd root_directory(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root_directory) return error_response(status_for_errno(errno));
+    OpenedPath opened = open_beneath_root(root_directory, root, *path);
     if (opened.error_status != 0) return error_response(opened.error_status);
 
     const bool names_directory = path->back() == '/';
@@ -519,7 +613,7 @@ HttpResponse serve_static(const HttpRequest& request, const ServerBlock& server,
         // without one, 403 (nginx with autoindex off).
         for (const std::string& index_name : index_names) {
             const std::string index_path = *path + index_name;
-            OpenedPath index = open_inside_root(real_root.native(), root + index_path);
+            OpenedPath index = open_beneath_root(root_directory, root, index_path);
             if (index.error_status == 404) continue;
             if (index.error_status != 0) return error_response(index.error_status);
             if (!S_ISREG(index.info.st_mode)) continue;  // e.g. a directory named index.html

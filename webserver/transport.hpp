@@ -53,6 +53,9 @@ public:
     // so the server can say in plain text that this is the wrong port, as
     // nginx does for HTTPS ports. Plain: always false.
     virtual bool received_plain_http() const { return false; }
+    // The connection is idle: free buffers that are empty (ToyTLS keeps
+    // record buffers; plain has none).
+    virtual void release_idle_buffers() {}
 };
 
 class PlainTransport final : public Transport {
@@ -91,6 +94,7 @@ public:
     std::string requested_server_name() const override { return tls_.requested_server_name(); }
 
     bool received_plain_http() const override { return received_plain_http_; }
+    void release_idle_buffers() override { tls_.release_idle_buffers(); }
 
 private:
     toytls::ServerConnection tls_;
