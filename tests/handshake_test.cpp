@@ -46,6 +46,32 @@ TEST(Handshake, CompletesAndCarriesDataBothWays) {
     EXPECT_EQ(as_string(client.read()), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
 }
 
+// A server frees an idle connection's buffers; whatever is still pending
+// (records not yet popped, plaintext not yet read, a half-received record)
+// must survive that, and the connection must work as before afterwards.
+TEST(Handshake, ReleasingIdleBuffersKeepsEverythingPending) {
+    TestPki pki;
+    ClientConnection client(client_config(pki));
+    ServerConnection server(server_config(pki));
+    exchange(client, server);
+    ASSERT_TRUE(server.established());
+    server.release_idle_buffers();
+
+    server.write(as_bytes("not yet popped"));
+    server.release_idle_buffers();
+    client.feed(server.pop());
+    client.release_idle_buffers();  // plaintext not yet read
+    EXPECT_EQ(as_string(client.read()), "not yet popped");
+
+    client.write(as_bytes("split record"));
+    const Bytes record = client.pop();
+    server.feed(ByteView(record).first(10));
+    server.release_idle_buffers();  // a partial record is kept
+    server.feed(ByteView(record).subspan(10));
+    EXPECT_EQ(as_string(server.read()), "split record");
+    EXPECT_FALSE(server.failed());
+}
+
 class HandshakeForEachSuite : public ::testing::TestWithParam<CipherSuite> {};
 
 TEST_P(HandshakeForEachSuite, NegotiatesTheOnlySuiteOffered) {

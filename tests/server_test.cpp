@@ -454,6 +454,79 @@ TEST_P(ServerTest, AHalfClosedClientStillGetsItsAnswer) {
     EXPECT_TRUE(client.established()) << (client.failure() ? client.failure()->describe() : "no failure");
 }
 
+// A small response is sealed as ONE record (head and body together) and,
+// when the connection is not kept alive, close_notify follows in the same
+// flight: what a reader of the demo's trace is told.
+TEST_P(ServerTest, ASmallResponseIsOneRecordThenCloseNotify) {
+    TestSite site;
+    RunningServer running(site.config(), GetParam());
+    std::vector<std::uint8_t> record_types_after_handshake;
+    toytls::ClientConfig config;
+    config.trust_store = demo_trust_store();
+    config.server_name = "localhost";
+    toytls::ClientConnection* client_pointer = nullptr;
+    config.observer = [&](const toytls::ConnectionEvent& event) {
+        if (event.kind == toytls::EventKind::record_received && client_pointer && client_pointer->established())
+            record_types_after_handshake.push_back(event.bytes[0]);
+    };
+    toytls::ClientConnection client(std::move(config));
+    client_pointer = &client;
+    client.write(toytls::as_bytes("GET /style.css HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+    int fd = connect_to(running.toytls_port);
+    ASSERT_GE(fd, 0);
+    std::string response;
+    std::array<char, 16384> buffer;
+    for (toytls::Bytes out = client.pop(); !client.peer_closed() && !client.failed(); out = client.pop()) {
+        if (!out.empty()) ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+        ssize_t got = ::recv(fd, buffer.data(), buffer.size(), 0);
+        if (got <= 0) break;
+        client.feed(toytls::as_bytes(std::string_view(buffer.data(), static_cast<std::size_t>(got))));
+        response += toytls::as_text(client.read());
+    }
+    ::close(fd);
+    EXPECT_TRUE(client.peer_closed()) << (client.failure() ? client.failure()->describe() : "no close_notify");
+    EXPECT_EQ(response.substr(0, 15), "HTTP/1.1 200 OK");
+    EXPECT_NE(response.find("\r\n\r\nbody { color: black; }\n"), std::string::npos) << response;
+    // 23 = application_data (the whole response), 21 = alert (close_notify).
+    EXPECT_EQ(record_types_after_handshake, (std::vector<std::uint8_t>{23, 21}));
+}
+
+// Bodies up to 16 KiB are read whole and sent with the head; larger ones are
+// streamed (sendfile, or batches of sealed records). Both paths, and a range
+// in each, must give exactly the file's bytes on both ports.
+TEST_P(ServerTest, FilesOnBothSidesOfTheInlineLimitAreServedExactly) {
+    TestSite site;
+    auto content_of_size = [](std::size_t size) {
+        std::string content(size, '\0');
+        for (std::size_t i = 0; i < size; ++i) content[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+        return content;
+    };
+    const std::vector<std::size_t> sizes = {16 * 1024, 16 * 1024 + 1, 3 * 128 * 1024 + 5};
+    for (std::size_t size : sizes) site.write("html/f" + std::to_string(size), content_of_size(size));
+    RunningServer running(site.config(), GetParam());
+    for (std::size_t size : sizes) {
+        const std::string path = "/f" + std::to_string(size);
+        const std::string expected = content_of_size(size);
+        EXPECT_EQ(curl(running.plain_port, path), expected) << path;
+        auto whole = fetch_toytls(running.toytls_port, path);
+        ASSERT_EQ(whole.outcome, toytls_client::FetchOutcome::ok) << whole.message;
+        EXPECT_EQ(whole.body, expected) << path;
+
+        EXPECT_EQ(curl(running.plain_port, path, "-s -r 100-16483"), expected.substr(100, 16384)) << path;
+        toytls_client::FetchOptions options;
+        std::string error;
+        options.url = *toytls_client::parse_url("toytls://127.0.0.1:" + std::to_string(running.toytls_port) + path, error);
+        options.trust_store = demo_trust_store();
+        options.server_name = "localhost";
+        options.max_time = 60s;
+        options.extra_headers.push_back({"Range", "bytes=100-16483"});
+        auto range = toytls_client::fetch(options);
+        ASSERT_EQ(range.outcome, toytls_client::FetchOutcome::ok) << range.message;
+        EXPECT_EQ(range.head->status_code, 206) << path;
+        EXPECT_EQ(range.body, expected.substr(100, 16384)) << path;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(BothSelectors, ServerTest,
                          ::testing::Values(webserver::SelectorKind::epoll, webserver::SelectorKind::poll),
                          [](const auto& info) { return info.param == webserver::SelectorKind::epoll ? "epoll" : "poll"; });
