@@ -27,6 +27,7 @@ TOYTLS_PACKAGES=(
     chromium            # walkthrough/check_page.sh: the interactive page in headless Chromium
     clang               # fuzz/: the libFuzzer targets build with clang (Debian 12: clang 14)
     libclang-rt-14-dev  # fuzz/: libFuzzer and the sanitizer runtimes of clang 14 (only recommended by clang)
+    libbenchmark-dev    # bench/: the Google Benchmark micro-benchmarks (and their smoke test)
 )
 
 # Extra packages from the environment (space-separated). Meant for testing the
