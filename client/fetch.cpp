@@ -292,7 +292,9 @@ private:
                 throw FetchError{FetchOutcome::handshake_failed, "handshake failed: " + connection.failure()->describe()};
             }
             result_.cipher_suite = connection.cipher_suite();
-            deliver(toytls::as_text(connection.read()));  // what arrived, even just before a failure
+            connection.read_into(plaintext_);
+            deliver(toytls::as_text(plaintext_));  // what arrived, even just before a failure
+            plaintext_.clear();
             if (connection.failed()) {
                 count_wire_bytes(socket);
                 if (connection.truncated()) throw_truncated_without_close_notify();
@@ -355,12 +357,12 @@ private:
             narrate_http_head(options_.narrate, "< ", result_.head->raw);
             if (options_.on_head) options_.on_head(*result_.head);
         }
-        std::string body = reader_.take_body();
+        reader_.take_body(body_piece_);
         result_.body_size = reader_.body_size();
-        if (body.empty()) return;
+        if (body_piece_.empty()) return;
         if (!options_.on_body)
-            result_.body += body;
-        else if (!options_.on_body(body))
+            result_.body += body_piece_;
+        else if (!options_.on_body(body_piece_))
             throw FetchError{FetchOutcome::error, "stopped: the response body could not be written"};
     }
 
@@ -386,6 +388,9 @@ private:
     std::string request_head_;
     HttpResponseReader reader_;
     std::array<std::uint8_t, 64 * 1024> buffer_{};  // up to 4 full records per recv()
+    // Reused for every read of a download (see read_into and take_body).
+    toytls::Bytes plaintext_;
+    std::string body_piece_;
 };
 
 bool is_token_char(char c) {

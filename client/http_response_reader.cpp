@@ -148,6 +148,11 @@ HttpResponseReader::Status HttpResponseReader::finish() {
 
 std::string HttpResponseReader::take_body() { return std::exchange(body_, {}); }
 
+void HttpResponseReader::take_body(std::string& out) {
+    out.clear();
+    std::swap(out, body_);
+}
+
 bool HttpResponseReader::take_line(std::string_view& input) {
     if (line_complete_) {
         line_.clear();

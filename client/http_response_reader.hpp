@@ -66,6 +66,9 @@ public:
     const std::optional<HttpResponseHead>& head() const { return head_; }
     // The body bytes decoded since the last call (chunk framing removed).
     std::string take_body();
+    // The same into `out` (replacing its content): the two buffers are
+    // swapped, so a long download reuses them instead of allocating.
+    void take_body(std::string& out);
     std::uint64_t body_size() const { return body_size_; }  // all body bytes so far
     std::uint64_t ignored_bytes() const { return ignored_bytes_; }
     // Why the response is malformed or truncated, in words.

@@ -60,10 +60,23 @@ void Connection::emit(EventKind kind, std::string summary, ByteView bytes,
 // ---------------------------------------------------------------------------
 
 void Connection::feed(ByteView wire_bytes) {
-    // TCP is a stream: one recv() may hold half a record or several. We copy
-    // at most one record into incoming_record_ and process it as soon as it
-    // is complete, so memory stays bounded whatever the caller feeds.
+    // TCP is a stream: one recv() may hold half a record or several. A record
+    // that arrived whole is processed where it lies; the rest of one is
+    // copied into incoming_record_ (at most one record) until it is complete,
+    // so memory stays bounded whatever the caller feeds.
     while (!wire_bytes.empty() && !failed() && !peer_closed_) {
+        if (incoming_record_.empty() && wire_bytes.size() >= record_header_size) {
+            if (!check_record_header(wire_bytes.first(record_header_size))) return;
+            const std::size_t record_size =
+                record_header_size + (static_cast<std::size_t>(wire_bytes[1]) << 8 | wire_bytes[2]);
+            if (wire_bytes.size() >= record_size) {
+                process_complete_record(wire_bytes.first(record_size));
+                wire_bytes = wire_bytes.subspan(record_size);
+                continue;
+            }
+            // Only part of the record is here: buffered below (the header is
+            // checked again there, with the same result).
+        }
         std::size_t wanted = record_header_size;
         if (incoming_record_.size() >= record_header_size)
             wanted += static_cast<std::size_t>(incoming_record_[1]) << 8 | incoming_record_[2];
@@ -72,28 +85,13 @@ void Connection::feed(ByteView wire_bytes) {
         wire_bytes = wire_bytes.subspan(take);
 
         if (incoming_record_.size() == record_header_size && wanted == record_header_size) {
-            // RFC 8446 5.1/5.2: refuse a bad header at once, before waiting
-            // for (and buffering) a body that may never be valid.
-            std::optional<ContentType> type = content_type_from_byte(incoming_record_[0]);
-            std::size_t length = static_cast<std::size_t>(incoming_record_[1]) << 8 | incoming_record_[2];
-            if (!type) return fail(Alert::unexpected_message,
-                                   "unknown record content type " + std::to_string(incoming_record_[0]));
-            std::size_t max_length = read_protection_ ? max_protected_body_size : max_plaintext_size;
-            if (length > max_length)
-                return fail(Alert::record_overflow, "record length " + std::to_string(length) +
-                                                        " is over the limit of " + std::to_string(max_length));
-            std::size_t min_length = read_protection_ ? protection_overhead : 1;
-            if (length < min_length && !is_plaintext_handshake_alert(*type, length))
-                return fail(Alert::decode_error, "record length " + std::to_string(length) +
-                                                     " is under the minimum of " + std::to_string(min_length));
+            if (!check_record_header(incoming_record_)) return;
             continue;
         }
         if (incoming_record_.size() == wanted) {
             Bytes record = std::move(incoming_record_);
             incoming_record_.clear();
-            ContentType type = static_cast<ContentType>(record[0]);
-            if (observed()) emit(EventKind::record_received, std::string(content_type_name(type)) + " record", record);
-            process_record(type, ByteView(record).subspan(record_header_size));
+            process_complete_record(record);
             // Reuse the allocation, unless a large record made it big: an
             // idle connection should not keep 16 KiB it no longer needs.
             if (record.capacity() <= small_record_capacity) {
@@ -102,6 +100,36 @@ void Connection::feed(ByteView wire_bytes) {
             }
         }
     }
+}
+
+// RFC 8446 5.1/5.2: a bad header is refused at once, before waiting for (and
+// buffering) a body that may never be valid. Returns false after fail().
+bool Connection::check_record_header(ByteView header) {
+    std::optional<ContentType> type = content_type_from_byte(header[0]);
+    std::size_t length = static_cast<std::size_t>(header[1]) << 8 | header[2];
+    if (!type) {
+        fail(Alert::unexpected_message, "unknown record content type " + std::to_string(header[0]));
+        return false;
+    }
+    std::size_t max_length = read_protection_ ? max_protected_body_size : max_plaintext_size;
+    if (length > max_length) {
+        fail(Alert::record_overflow,
+             "record length " + std::to_string(length) + " is over the limit of " + std::to_string(max_length));
+        return false;
+    }
+    std::size_t min_length = read_protection_ ? protection_overhead : 1;
+    if (length < min_length && !is_plaintext_handshake_alert(*type, length)) {
+        fail(Alert::decode_error,
+             "record length " + std::to_string(length) + " is under the minimum of " + std::to_string(min_length));
+        return false;
+    }
+    return true;
+}
+
+void Connection::process_complete_record(ByteView record) {
+    ContentType type = static_cast<ContentType>(record[0]);
+    if (observed()) emit(EventKind::record_received, std::string(content_type_name(type)) + " record", record);
+    process_record(type, record.subspan(record_header_size));
 }
 
 // A peer that fails before it has keys (a client rejecting the ServerHello)
@@ -185,6 +213,14 @@ Bytes Connection::read() {
     Bytes plaintext = std::move(received_plaintext_);
     received_plaintext_.clear();
     return plaintext;
+}
+
+void Connection::read_into(Bytes& out) {
+    if (out.empty())
+        std::swap(out, received_plaintext_);
+    else
+        append(out, received_plaintext_);
+    received_plaintext_.clear();
 }
 
 // ---------------------------------------------------------------------------

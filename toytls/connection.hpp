@@ -63,6 +63,10 @@ public:
     // them or allocating a new buffer for each.
     void pop_into(Bytes& out);
     Bytes read();
+    // The same, appended to `out`, swapping buffers when `out` is empty (as
+    // pop_into does): a client reading a long download reuses two buffers
+    // instead of allocating one per read.
+    void read_into(Bytes& out);
     // Queues plaintext (split into records of at most 16 KiB). Before the
     // handshake is complete it is held and sent once established. Returns
     // false, queuing nothing, after close() or failure.
@@ -111,6 +115,8 @@ protected:
 
 private:
     bool is_plaintext_handshake_alert(ContentType type, std::size_t body_length) const;
+    bool check_record_header(ByteView header);
+    void process_complete_record(ByteView record);
     void process_record(ContentType type, ByteView body);
     void process_handshake_record(ByteView plaintext);
     void process_alert_record(ByteView plaintext);

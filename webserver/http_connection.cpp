@@ -17,13 +17,13 @@ namespace {
 // descriptor is closed: closing a socket with unread input makes the
 // kernel send RST, which can destroy the end of the response in flight.
 constexpr auto lingering_close_time = std::chrono::seconds(2);
-constexpr std::size_t file_chunk_size = 16 * 1024;           // one ToyTLS record of plaintext
-// Files up to this size are read into the response buffer right after the
-// head, so head and body leave in one send() (and, on ToyTLS, one record).
-constexpr std::size_t inline_body_limit = file_chunk_size;
-// A ToyTLS download seals this much before each send(): one system call
-// per 8 records instead of one per record.
-constexpr std::size_t sealed_batch_size = 8 * file_chunk_size;
+// Files up to this size (one ToyTLS record of plaintext) are read into the
+// response buffer right after the head, so head and body leave in one
+// send() (and, on ToyTLS, one record).
+constexpr std::size_t inline_body_limit = 16 * 1024;
+// A ToyTLS download reads and seals this much for each send(): two system
+// calls per 8 records instead of two per record.
+constexpr std::size_t sealed_batch_size = 8 * 16 * 1024;
 constexpr std::size_t sendfile_chunk_size = 4 * 1024 * 1024;  // per call, so one download cannot starve others
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -318,10 +318,10 @@ bool HttpConnection::flush_socket_output() {
 
 // Streams the next piece of the file: with sendfile on plain connections
 // (the kernel copies file to socket, the bytes never enter this process), or
-// on ToyTLS connections as 16 KiB reads, each sealed into one record, until
-// sealed_batch_size bytes are ready for one send() (the bytes must pass
-// through the record layer to be encrypted). Either way memory stays
-// bounded: at most one batch per connection.
+// on ToyTLS connections as one read of up to sealed_batch_size bytes, sealed
+// into 16 KiB records that leave in one send() (the bytes must pass through
+// the record layer to be encrypted). Either way memory stays bounded: one
+// batch of plaintext and one of records per connection, while it downloads.
 bool HttpConnection::stream_file() {
     if (transport_->can_sendfile()) {
         const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sendfile_chunk_size));
@@ -330,14 +330,11 @@ bool HttpConnection::stream_file() {
         if (done < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
         return advance_file(done);
     }
-    char chunk[file_chunk_size];
-    do {
-        const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sizeof chunk));
-        const ssize_t done = ::pread(file_->file.get(), chunk, wanted, static_cast<off_t>(file_->offset));
-        if (done > 0) send_http(std::string_view(chunk, static_cast<std::size_t>(done)));
-        if (!advance_file(done)) return false;
-    } while (file_ && socket_output_.size() < sealed_batch_size);
-    return true;
+    if (!file_batch_) file_batch_ = std::make_unique_for_overwrite<char[]>(sealed_batch_size);
+    const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(file_->length, sealed_batch_size));
+    const ssize_t done = ::pread(file_->file.get(), file_batch_.get(), wanted, static_cast<off_t>(file_->offset));
+    if (done > 0) send_http(std::string_view(file_batch_.get(), static_cast<std::size_t>(done)));
+    return advance_file(done);
 }
 
 bool HttpConnection::advance_file(ssize_t bytes_done) {
@@ -351,6 +348,7 @@ bool HttpConnection::advance_file(ssize_t bytes_done) {
     last_write_progress_ = Clock::now();
     if (file_->length == 0) {
         file_.reset();
+        file_batch_.reset();
         if (!keep_alive_) close_gracefully();  // close_notify leaves with the last record
     }
     return true;

@@ -87,6 +87,7 @@ private:
     std::optional<BodyDiscarder> body_;
     bool response_in_progress_ = false;
     std::optional<FileBody> file_;  // the rest of the file being sent
+    std::unique_ptr<char[]> file_batch_;  // ToyTLS: plaintext read from file_, only while it is sent
     std::string access_request_line_;
     int access_status_ = 0;
     std::uint64_t access_body_bytes_ = 0;
