@@ -293,10 +293,9 @@ Bytes bytes_01_to_19() {
     for (std::uint8_t byte = 0x01; byte <= 0x19; ++byte) key.push_back(byte);
     return key;
 }
-}  // namespace
 
-TEST(HmacSha256Rfc4231, TestCases1To7) {
-    const std::vector<HmacVector> vectors = {
+std::vector<HmacVector> rfc4231_vectors() {
+    return {
         {"RFC 4231 4.2, Test Case 1", repeated(0x0b, 20), ascii("Hi There"),
          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
         {"RFC 4231 4.3, Test Case 2: key shorter than the output", ascii("Jefe"),
@@ -318,6 +317,11 @@ TEST(HmacSha256Rfc4231, TestCases1To7) {
                "The key needs to be hashed before being used by the HMAC algorithm."),
          "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
     };
+}
+}  // namespace
+
+TEST(HmacSha256Rfc4231, TestCases1To7) {
+    const std::vector<HmacVector> vectors = rfc4231_vectors();
 
     for (const HmacVector& vector : vectors) {
         SCOPED_TRACE(vector.rfc_section);
@@ -335,6 +339,69 @@ TEST(HmacSha256Rfc4231, TestCases1To7) {
 TEST(HmacSha256Verify, RefusesAnEmptyTag) {
     // An empty "truncated" tag would match every message.
     EXPECT_FALSE(hmac_sha256_verify(as_bytes("key"), as_bytes("message"), {}));
+}
+
+static_assert(!std::is_copy_constructible_v<KeyedHmacSha256>, "a keyed HMAC is as secret as its key");
+static_assert(!std::is_copy_assignable_v<KeyedHmacSha256>, "a keyed HMAC is as secret as its key");
+static_assert(std::is_nothrow_move_constructible_v<KeyedHmacSha256>);
+static_assert(std::is_nothrow_move_assignable_v<KeyedHmacSha256>);
+
+TEST(KeyedHmacSha256Rfc4231, KeyedOnceGivesThePublishedTagsForEveryMessage) {
+    for (const HmacVector& vector : rfc4231_vectors()) {
+        SCOPED_TRACE(vector.rfc_section);
+        const KeyedHmacSha256 keyed(vector.key);
+        // mac() works on a copy of the keyed state: asking again, after
+        // other messages, gives the same tag.
+        for (int use = 1; use <= 3; ++use) {
+            SCOPED_TRACE("use " + std::to_string(use));
+            HmacSha256Tag tag = keyed.mac(vector.data);
+            EXPECT_EQ(to_hex(ByteView(tag).first(vector.tag.size() / 2)), vector.tag);
+            HmacSha256Tag other_tag = keyed.mac(as_bytes("another message, with the same key"));
+            EXPECT_EQ(other_tag, hmac_sha256(vector.key, as_bytes("another message, with the same key")));
+        }
+    }
+}
+
+TEST(KeyedHmacSha256Rfc4231, MessageInPartsIsTheMessageJoined) {
+    // RFC 4231 4.8, Test Case 7, fed in four parts split at arbitrary
+    // points (one of them empty): HMAC sees only the concatenation.
+    const HmacVector vector = rfc4231_vectors().back();
+    const ByteView data = vector.data;
+    const KeyedHmacSha256 keyed(vector.key);
+    HmacSha256Tag tag = keyed.mac({data.first(7), ByteView{}, data.subspan(7, 90), data.subspan(97)});
+    EXPECT_EQ(to_hex(tag), vector.tag);
+}
+
+TEST(KeyedHmacSha256, MovingKeepsTheKeyInTheNewObject) {
+    const HmacVector vector = rfc4231_vectors().front();
+    KeyedHmacSha256 original(vector.key);
+    KeyedHmacSha256 moved_to(std::move(original));
+    EXPECT_EQ(to_hex(moved_to.mac(vector.data)), vector.tag);
+
+    KeyedHmacSha256 assigned_to(as_bytes("some other key"));
+    assigned_to = std::move(moved_to);
+    EXPECT_EQ(to_hex(assigned_to.mac(vector.data)), vector.tag);
+}
+
+TEST(HkdfRfc5869, KeyedFormsGiveTheSameOutputAsTheOneShotForms) {
+    // RFC 5869 A.1, Test Case 1, through hkdf_extract/hkdf_expand taking a
+    // KeyedHmacSha256, with one keyed PRK expanded several times.
+    const Bytes salt = hex("000102030405060708090a0b0c");
+    const Bytes input_key_material = hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
+    const Bytes info = hex("f0f1f2f3f4f5f6f7f8f9");
+    Secret<32> prk = hkdf_extract(KeyedHmacSha256(salt), input_key_material);
+    EXPECT_EQ(to_hex(prk.view()), "077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5");
+
+    const KeyedHmacSha256 keyed_with_prk(prk.view());
+    for (int use = 1; use <= 2; ++use) {
+        Bytes okm(42);
+        ASSERT_TRUE(hkdf_expand(keyed_with_prk, info, okm));
+        EXPECT_EQ(to_hex(okm), "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+    }
+    // A shorter output is a prefix of the longer one (L only cuts T(1) | T(2) | ...).
+    Bytes short_okm(12);
+    ASSERT_TRUE(hkdf_expand(keyed_with_prk, info, short_okm));
+    EXPECT_EQ(to_hex(short_okm), "3cb25f25faacd57a90434f64");
 }
 
 // ---------------------------------------------------------------------------
@@ -470,4 +537,33 @@ TEST(DeterministicRandomForTestsOnly, SameSeedSameStreamAndSuccessiveCallsDiffer
     Bytes from_other_seed(64);
     other_seed.fill(from_other_seed);
     EXPECT_NE(first_call, from_other_seed);
+}
+
+TEST(DeterministicRandomForTestsOnly, FillBothGivesTheBytesOfTwoFills) {
+    // Replayed handshakes (the trace, the labs) depend on this: a server
+    // that draws its random and its key share together must see the same
+    // bytes as one that draws them one after the other.
+    DeterministicRandomForTestsOnly one_by_one(0x42);
+    DeterministicRandomForTestsOnly together(0x42);
+    Bytes first(32), second(32), first_together(32), second_together(32);
+    one_by_one.fill(first);
+    one_by_one.fill(second);
+    together.fill_both(first_together, second_together);
+    EXPECT_EQ(first, first_together);
+    EXPECT_EQ(second, second_together);
+}
+
+TEST(SystemRandom, FillBothFillsBothParts) {
+    SystemRandom random;
+    Bytes first(32, 0x00), second(32, 0x00);
+    random.fill_both(first, second);
+    // 2^-256 each: a zero part means it was not written.
+    EXPECT_FALSE(all_zero(first));
+    EXPECT_FALSE(all_zero(second));
+    EXPECT_NE(first, second);
+
+    Bytes large_first(200, 0x00), large_second(200, 0x00);  // over one system call's worth
+    random.fill_both(large_first, large_second);
+    EXPECT_FALSE(all_zero(large_first));
+    EXPECT_FALSE(all_zero(large_second));
 }

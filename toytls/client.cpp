@@ -53,9 +53,13 @@ void ClientConnection::on_handshake_message(HandshakeType type, ByteView message
 // both end up in the transcript, so changing them in transit is detected.
 void ClientConnection::send_client_hello() {
     ClientHello hello;
-    config_.random->fill(client_random_);
+    // The client random and the ephemeral private key in one draw (one
+    // getrandom system call with SystemRandom; the same bytes as two draws
+    // with a deterministic source).
+    Secret<32> ephemeral_private_key;
+    config_.random->fill_both(client_random_, ephemeral_private_key.span());
     hello.random = client_random_;
-    ephemeral_key_ = X25519KeyPair::generate(*config_.random);
+    ephemeral_key_ = X25519KeyPair::from_private_key(std::move(ephemeral_private_key));
     hello.key_share = ephemeral_key_->public_key;
     hello.server_name = config_.server_name;
     for (CipherSuite suite : config_.cipher_suites) hello.cipher_suites.push_back(static_cast<std::uint16_t>(suite));
@@ -117,8 +121,9 @@ void ClientConnection::on_certificate_verify(ByteView message) {
     std::optional<CertificateVerify> verify = decode_certificate_verify(message.subspan(handshake_header_size), error);
     if (!verify) return fail(Alert::decode_error, error);
     Sha256Digest signed_hash = transcript_.hash();
-    emit(EventKind::transcript_hash, "CertificateVerify covers the transcript through Certificate", {},
-         {{"transcript hash (ClientHello..Certificate)", to_bytes(signed_hash)}});
+    if (observed())  // only an observer needs the event's values built
+        emit(EventKind::transcript_hash, "CertificateVerify covers the transcript through Certificate", {},
+             {{"transcript hash (ClientHello..Certificate)", to_bytes(signed_hash)}});
     if (!ed25519_verify(peer_certificate_->public_key, certificate_verify_content(signed_hash), verify->signature))
         return fail(Alert::decrypt_error, "CertificateVerify signature does not verify with the key of '" +
                                               peer_certificate_->subject + "'");
@@ -133,20 +138,23 @@ void ClientConnection::on_server_finished(ByteView message) {
     std::optional<Finished> finished = decode_finished(message.subspan(handshake_header_size), error);
     if (!finished) return fail(Alert::decode_error, error);
     Sha256Digest finished_hash = transcript_.hash();
-    emit(EventKind::transcript_hash, "server Finished covers the transcript through CertificateVerify", {},
-         {{"transcript hash (ClientHello..CertificateVerify)", to_bytes(finished_hash)}});
+    if (observed())
+        emit(EventKind::transcript_hash, "server Finished covers the transcript through CertificateVerify", {},
+             {{"transcript hash (ClientHello..CertificateVerify)", to_bytes(finished_hash)}});
     auto expected = finished_verify_data(server_finished_key_, finished_hash);
     if (sodium_memcmp(expected.data(), finished->verify_data.data(), expected.size()) != 0)
         return fail(Alert::decrypt_error, "server Finished does not match: the two sides disagree on keys or transcript");
     transcript_.add(message);
 
     Sha256Digest client_finished_hash = transcript_.hash();
-    emit(EventKind::transcript_hash, "client Finished covers the transcript through server Finished", {},
-         {{"transcript hash (ClientHello..server Finished)", to_bytes(client_finished_hash)}});
+    if (observed())
+        emit(EventKind::transcript_hash, "client Finished covers the transcript through server Finished", {},
+             {{"transcript hash (ClientHello..server Finished)", to_bytes(client_finished_hash)}});
     Finished reply;
     reply.verify_data = finished_verify_data(client_finished_key_, client_finished_hash);
     Bytes reply_message = encode(reply);
-    transcript_.add(reply_message);
+    // The last handshake message: no value is computed over it (PROTOCOL.md
+    // section 6), so it is not hashed into the transcript.
     send_handshake_message(reply_message, "sent client Finished");
     client_finished_key_.wipe();
     server_finished_key_.wipe();

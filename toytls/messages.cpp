@@ -28,12 +28,17 @@ std::optional<HandshakeType> handshake_type_from_byte(std::uint8_t byte) {
 
 namespace {
 
-Bytes with_header(HandshakeType type, const Bytes& body) {
-    ByteWriter message;
-    message.u8(static_cast<std::uint8_t>(type));
-    message.u24(static_cast<std::uint32_t>(body.size()));
-    message.raw(body);
-    return message.take();
+// u8 msg_type | u24 length | body, built in one buffer of the final size.
+Bytes with_header(HandshakeType type, ByteView body) {
+    const auto length = static_cast<std::uint32_t>(body.size());
+    Bytes message;
+    message.reserve(handshake_header_size + body.size());
+    message.push_back(static_cast<std::uint8_t>(type));
+    message.push_back(static_cast<std::uint8_t>(length >> 16));  // u24, big-endian
+    message.push_back(static_cast<std::uint8_t>(length >> 8));
+    message.push_back(static_cast<std::uint8_t>(length));
+    append(message, body);
+    return message;
 }
 
 template <std::size_t N>
@@ -83,23 +88,21 @@ Bytes encode(const ServerHello& hello) {
     return with_header(HandshakeType::server_hello, body.bytes());
 }
 
-Bytes encode(const CertificateMessage& certificate) {
+Bytes encode(const CertificateMessage& certificate) { return encode_certificate(certificate.certificates); }
+
+Bytes encode_certificate(std::span<const Bytes> certificates) {
     ByteWriter body;
-    body.u8(static_cast<std::uint8_t>(certificate.certificates.size()));
-    for (const Bytes& entry : certificate.certificates) {
+    body.u8(static_cast<std::uint8_t>(certificates.size()));
+    for (const Bytes& entry : certificates) {
         body.u16(static_cast<std::uint16_t>(entry.size()));
         body.raw(entry);
     }
     return with_header(HandshakeType::certificate, body.bytes());
 }
 
-Bytes encode(const CertificateVerify& verify) {
-    return with_header(HandshakeType::certificate_verify, Bytes(verify.signature.begin(), verify.signature.end()));
-}
+Bytes encode(const CertificateVerify& verify) { return with_header(HandshakeType::certificate_verify, verify.signature); }
 
-Bytes encode(const Finished& finished) {
-    return with_header(HandshakeType::finished, Bytes(finished.verify_data.begin(), finished.verify_data.end()));
-}
+Bytes encode(const Finished& finished) { return with_header(HandshakeType::finished, finished.verify_data); }
 
 std::optional<ClientHello> decode_client_hello(ByteView body, std::string& error) {
     ByteReader reader(body);
@@ -109,6 +112,7 @@ std::optional<ClientHello> decode_client_hello(ByteView body, std::string& error
     read_array(reader, hello.key_share);
     ByteView name = reader.raw(reader.u8());
     std::uint8_t suite_count = reader.u8();
+    hello.cipher_suites.reserve(suite_count);
     for (std::uint8_t i = 0; i < suite_count && !reader.failed(); ++i) hello.cipher_suites.push_back(reader.u16());
     if (!finished_cleanly(reader, "ClientHello", error)) return std::nullopt;
     if (!std::all_of(name.begin(), name.end(), is_server_name_byte)) {

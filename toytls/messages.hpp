@@ -6,6 +6,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ struct Finished {
 Bytes encode(const ClientHello& hello);
 Bytes encode(const ServerHello& hello);
 Bytes encode(const CertificateMessage& certificate);
+// The same from a chain the caller already holds (the server's configured
+// chain), without copying it into a CertificateMessage first.
+Bytes encode_certificate(std::span<const Bytes> certificates);
 Bytes encode(const CertificateVerify& verify);
 Bytes encode(const Finished& finished);
 

@@ -88,37 +88,50 @@ void ServerConnection::on_client_hello(ByteView message) {
     if (!identity) return fail(Alert::unrecognized_name, "no certificate for server name \"" + hello->server_name + "\"");
 
     ServerHello reply;
-    config_->random->fill(reply.random);
-    X25519KeyPair ephemeral_key = X25519KeyPair::generate(*config_->random);
+    // The server random and the ephemeral private key in one draw (one
+    // getrandom system call with SystemRandom; the same bytes as two draws
+    // with a deterministic source).
+    Secret<32> ephemeral_private_key;
+    config_->random->fill_both(reply.random, ephemeral_private_key.span());
+    X25519KeyPair ephemeral_key = X25519KeyPair::from_private_key(std::move(ephemeral_private_key));
     std::optional<Secret<32>> shared_secret = x25519_shared_secret(ephemeral_key.private_key, hello->key_share);
     if (!shared_secret) return fail(Alert::handshake_failure, "client key share is a low-order point");
     reply.key_share = ephemeral_key.public_key;
     reply.cipher_suite = static_cast<std::uint16_t>(*suite);
     ephemeral_key.private_key.wipe();
 
+    // Event texts and values are only for an observer (the trace, the demo,
+    // the labs): a server without one does not spend time formatting them.
+    const bool narrate = observed();
+
     transcript_.add(message);
     Bytes server_hello = encode(reply);
     transcript_.add(server_hello);
-    send_handshake_message(server_hello, "sent ServerHello: " + std::string(cipher_suite_name(*suite)));
+    send_handshake_message(server_hello, narrate ? "sent ServerHello: " + std::string(cipher_suite_name(*suite)) : "");
     TrafficSecrets secrets = derive_keys_and_protect(*shared_secret, *suite, hello->random);
     shared_secret->wipe();
     client_finished_key_ = std::move(secrets.client_finished_key);
 
-    Bytes certificate = encode(CertificateMessage{identity->certificate_chain});
+    Bytes certificate = encode_certificate(identity->certificate_chain);
     transcript_.add(certificate);
-    send_handshake_message(certificate, "sent Certificate for '" + identity->leaf.subject + "' (" +
-                                            std::to_string(identity->certificate_chain.size()) + " certificates)");
+    std::string certificate_summary;
+    if (narrate)
+        certificate_summary = "sent Certificate for '" + identity->leaf.subject + "' (" +
+                              std::to_string(identity->certificate_chain.size()) + " certificates)";
+    send_handshake_message(certificate, certificate_summary);
 
     Sha256Digest signed_hash = transcript_.hash();
-    emit(EventKind::transcript_hash, "CertificateVerify signs the transcript through Certificate", {},
-         {{"transcript hash (ClientHello..Certificate)", to_bytes(signed_hash)}});
+    if (narrate)
+        emit(EventKind::transcript_hash, "CertificateVerify signs the transcript through Certificate", {},
+             {{"transcript hash (ClientHello..Certificate)", to_bytes(signed_hash)}});
     Bytes verify = encode(CertificateVerify{identity->private_key.sign(certificate_verify_content(signed_hash))});
     transcript_.add(verify);
     send_handshake_message(verify, "sent CertificateVerify");
 
     Sha256Digest finished_hash = transcript_.hash();
-    emit(EventKind::transcript_hash, "server Finished covers the transcript through CertificateVerify", {},
-         {{"transcript hash (ClientHello..CertificateVerify)", to_bytes(finished_hash)}});
+    if (narrate)
+        emit(EventKind::transcript_hash, "server Finished covers the transcript through CertificateVerify", {},
+             {{"transcript hash (ClientHello..CertificateVerify)", to_bytes(finished_hash)}});
     Bytes finished = encode(Finished{finished_verify_data(secrets.server_finished_key, finished_hash)});
     transcript_.add(finished);
     send_handshake_message(finished, "sent server Finished");
@@ -132,12 +145,15 @@ void ServerConnection::on_client_finished(ByteView message) {
     std::optional<Finished> finished = decode_finished(message.subspan(handshake_header_size), error);
     if (!finished) return fail(Alert::decode_error, error);
     Sha256Digest finished_hash = transcript_.hash();
-    emit(EventKind::transcript_hash, "client Finished covers the transcript through server Finished", {},
-         {{"transcript hash (ClientHello..server Finished)", to_bytes(finished_hash)}});
+    if (observed())  // only an observer needs the event's values built
+        emit(EventKind::transcript_hash, "client Finished covers the transcript through server Finished", {},
+             {{"transcript hash (ClientHello..server Finished)", to_bytes(finished_hash)}});
     auto expected = finished_verify_data(client_finished_key_, finished_hash);
     if (sodium_memcmp(expected.data(), finished->verify_data.data(), expected.size()) != 0)
         return fail(Alert::decrypt_error, "client Finished does not match: the two sides disagree on keys or transcript");
-    transcript_.add(message);
+    // The client's Finished is the last handshake message and no value is
+    // computed over it (PROTOCOL.md section 6), so it is not hashed into the
+    // transcript: that would be one more SHA-256 block for nothing.
     client_finished_key_.wipe();
     become_established();
 }

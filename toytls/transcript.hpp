@@ -1,5 +1,7 @@
 // The handshake transcript (RFC 8446 section 4.4.1): every handshake message,
 // 4-byte header included, in the order sent and received, hashed as it goes.
+// (Both sides leave out the client's Finished: it is the last message and
+// no value is computed over it, PROTOCOL.md section 6.)
 // Both sides keep one; if an attacker changed any byte of any message, the
 // two hashes differ, and so do the keys, the CertificateVerify input and the
 // Finished values that depend on them.

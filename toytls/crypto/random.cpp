@@ -1,5 +1,7 @@
 #include "toytls/crypto/random.hpp"
 
+#include <algorithm>
+#include <array>
 #include <stdexcept>
 #include <vector>
 
@@ -12,6 +14,22 @@ void require_sodium() {
 SystemRandom::SystemRandom() { require_sodium(); }
 
 void SystemRandom::fill(std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+
+void SystemRandom::fill_both(std::span<std::uint8_t> first, std::span<std::uint8_t> second) {
+    // libsodium asks getrandom() for at most 256 bytes per system call.
+    std::array<std::uint8_t, 256> both;
+    const std::size_t size = first.size() + second.size();
+    if (size > both.size()) {
+        fill(first);
+        fill(second);
+        return;
+    }
+    randombytes_buf(both.data(), size);
+    std::copy_n(both.begin(), first.size(), first.begin());
+    std::copy_n(both.begin() + static_cast<std::ptrdiff_t>(first.size()), second.size(), second.begin());
+    // `second` is usually a private key: no copy of it stays on the stack.
+    sodium_memzero(both.data(), size);
+}
 
 DeterministicRandomForTestsOnly::DeterministicRandomForTestsOnly(std::span<const std::uint8_t, 32> seed)
     : seed_(seed) {

@@ -17,6 +17,13 @@ class RandomSource {
 public:
     virtual ~RandomSource() = default;
     virtual void fill(std::span<std::uint8_t> out) = 0;
+    // Fills `first`, then `second`. By default exactly fill(first) followed
+    // by fill(second), so a deterministic source gives the same bytes either
+    // way; SystemRandom overrides it to ask the operating system once.
+    virtual void fill_both(std::span<std::uint8_t> first, std::span<std::uint8_t> second) {
+        fill(first);
+        fill(second);
+    }
 };
 
 // The operating system's CSPRNG (randombytes_buf).
@@ -24,6 +31,9 @@ class SystemRandom final : public RandomSource {
 public:
     SystemRandom();
     void fill(std::span<std::uint8_t> out) override;
+    // One randombytes_buf call for both: one getrandom system call instead
+    // of two (a handshake draws a random and an ephemeral key together).
+    void fill_both(std::span<std::uint8_t> first, std::span<std::uint8_t> second) override;
 };
 
 // A reproducible stream from a 32-byte seed (randombytes_buf_deterministic).
