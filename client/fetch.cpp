@@ -387,7 +387,7 @@ private:
     Deadline connect_deadline_;
     std::string request_head_;
     HttpResponseReader reader_;
-    std::array<std::uint8_t, 64 * 1024> buffer_{};  // up to 4 full records per recv()
+    std::array<std::uint8_t, 256 * 1024> buffer_{};  // up to 16 full records per recv()
     // Reused for every read of a download (see read_into and take_body).
     toytls::Bytes plaintext_;
     std::string body_piece_;

@@ -498,11 +498,12 @@ void explain_toytls_steps(Narration& narration) {
   - at the server's seam: handshake bytes come in, 0 HTTP bytes go up; then
     the request record comes in, and only its plaintext goes up, to the very
     parser the plain port uses;
-  - on the way back, each piece of the response is sealed into a record 27
-    bytes longer than its plaintext (3-byte header, 8-byte sequence number,
-    16-byte tag);
+  - on the way back, the response (head and page together: it is under
+    16 KiB) is sealed into one record 27 bytes longer than its plaintext
+    (3-byte header, 8-byte sequence number, 16-byte tag);
   - close_notify: an authenticated "that was all", so that a cut connection
-    cannot pass for a complete response.
+    cannot pass for a complete response. It leaves with the response, in
+    the same TCP segment.
 )");
 }
 
