@@ -6,14 +6,21 @@
 //     3. normalize (dots, slashes)    -> "/docs/a b.html"     (climbing above "/": 400)
 //     4. longest-prefix location      -> location "/docs/"
 //     5. root + path (nginx "root")   -> "/srv/docs" + "/docs/a b.html"
-//     6. open the root, then the path -> open("/srv/docs"), then "docs/a b.html"
-//        beneath it, then fstat          with openat2 and RESOLVE_BENEATH
-//                                        (403 outside the root, 404 missing, ...)
+//     6. open it inside the root      -> "/srv/docs/docs/a b.html" if no symlink
+//        then fstat                        is on the way; else open("/srv/docs")
+//                                          and "docs/a b.html" beneath it
+//                                          (403 outside the root, 404 missing, ...)
 //     7. directory? index or 301; file: conditionals, range, FileBody
 //
 // Decisions worth knowing (each also explained where it is made):
 //   - "%2F" decodes to '/' before dot segments are removed, as in nginx, so
 //     an encoded "%2e%2e%2f" is caught in step 3 exactly like "../".
+//   - The common case first: when no component of root + path is a symlink,
+//     one openat2 with RESOLVE_NO_SYMLINKS opens it. The normalized path has
+//     no "..", so a path that follows no symlink cannot leave the root: one
+//     open and one fstat, as nginx does. If any component is a symlink
+//     (ELOOP), or the open fails otherwise than "not found", the next two
+//     steps decide.
 //   - Symlinks are followed, but the file must really live inside the real
 //     root. The file is opened relative to the root with Linux's openat2 and
 //     RESOLVE_BENEATH: the kernel follows a link only while it stays beneath
@@ -331,6 +338,30 @@ OpenedPath open_beneath_root(const UniqueFd& root_directory, const std::string& 
     }
 }
 
+// Opens `path` (normalized: no "." or ".." segments) under `root`: first
+// with no symlink allowed anywhere (the common case, one system call), then,
+// if a symlink is on the way, beneath a freshly opened root.
+OpenedPath open_inside_root(const std::string& root, const std::string& path) {
+    open_how how{};
+    how.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS;
+    const std::string full_path = root + path;
+    OpenedPath result;
+    result.file.reset(static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, full_path.c_str(), &how, sizeof how)));
+    if (result.file) {
+        if (::fstat(result.file.get(), &result.info) != 0) return failed(status_for_errno(errno));
+        return result;
+    }
+    // Missing is missing, whichever way the path is looked up.
+    if (errno == ENOENT || errno == ENOTDIR) return failed(404);
+
+    // Open the root for this lookup only (following symlinks, so a swapped
+    // "current -> releases/v2" takes effect at once), then the file beneath it.
+    const UniqueFd root_directory(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root_directory) return failed(status_for_errno(errno));
+    return open_beneath_root(root_directory, root, path);
+}
+
 // ----- conditional requests (RFC 9110 13) -------------------------------------
 
 // nginx's format: "<mtime in hex>-<size in hex>", quoted. It changes when
@@ -598,12 +629,8 @@ HttpResponse serve_static(const HttpRequest& request, const ServerBlock& server,
     const std::string& root = location && location->root ? *location->root : server.root;
     const std::vector<std::string>& index_names = location && location->index ? *location->index : server.index;
 
-    // 6. Open the root for this request only (following symlinks, so a
-    // swapped "current -> releases/v2" takes effect at once), then the file
-    // beneath it.
-    const UniqueFd root_directory(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!root_directory) return error_response(status_for_errno(errno));
-    OpenedPath opened = open_beneath_root(root_directory, root, *path);
+    // 6. Open it, inside the root whatever symlinks are on the way.
+    OpenedPath opened = open_inside_root(root, *path);
     if (opened.error_status != 0) return error_response(opened.error_status);
 
     const bool names_directory = path->back() == '/';
@@ -613,7 +640,7 @@ HttpResponse serve_static(const HttpRequest& request, const ServerBlock& server,
         // without one, 403 (nginx with autoindex off).
         for (const std::string& index_name : index_names) {
             const std::string index_path = *path + index_name;
-            OpenedPath index = open_beneath_root(root_directory, root, index_path);
+            OpenedPath index = open_inside_root(root, index_path);
             if (index.error_status == 404) continue;
             if (index.error_status != 0) return error_response(index.error_status);
             if (!S_ISREG(index.info.st_mode)) continue;  // e.g. a directory named index.html
