@@ -50,6 +50,8 @@ Connection::~Connection() {
     sodium_memzero(record_plaintext_.data(), record_plaintext_.size());
 }
 
+// Callers check observed() first when building the event costs something
+// (texts, copies of values): a server without an observer skips all of it.
 void Connection::emit(EventKind kind, std::string summary, ByteView bytes,
                       std::vector<std::pair<std::string, Bytes>> values) const {
     if (observer_) observer_(ConnectionEvent{side_, kind, std::move(summary), bytes, std::move(values)});
@@ -183,7 +185,7 @@ void Connection::process_alert_record(ByteView plaintext) {
     if (plaintext.size() != 2) return fail(Alert::decode_error, "alert record is not exactly 2 bytes");
     auto alert = static_cast<Alert>(plaintext[1]);
     std::string name = alert_label(alert);
-    emit(EventKind::alert_received, "received " + name, plaintext);
+    if (observed()) emit(EventKind::alert_received, "received " + name, plaintext);
     if (alert == Alert::close_notify && established()) {
         // RFC 8446 6.1: the peer will send no more. Anything after it is
         // ignored; we may still write until we close() ourselves.
@@ -272,13 +274,13 @@ void Connection::send_record(ContentType type, ByteView payload) {
 }
 
 void Connection::send_handshake_message(const Bytes& message, std::string_view summary) {
-    emit(EventKind::message_sent, std::string(summary), message);
+    if (observed()) emit(EventKind::message_sent, std::string(summary), message);
     send_record(ContentType::handshake, message);
 }
 
 void Connection::send_alert(AlertLevel level, Alert alert) {
     const std::uint8_t body[2] = {static_cast<std::uint8_t>(level), static_cast<std::uint8_t>(alert)};
-    emit(EventKind::alert_sent, "sent alert " + std::string(alert_name(alert)), body);
+    if (observed()) emit(EventKind::alert_sent, "sent alert " + std::string(alert_name(alert)), body);
     send_record(ContentType::alert, body);
 }
 
@@ -351,15 +353,16 @@ TrafficSecrets Connection::derive_keys_and_protect(const Secret<32>& shared_secr
         read_protection_ = std::move(client_direction);
     }
     cipher_suite_ = suite;
-    emit(EventKind::keys_derived, "derived traffic keys; records are protected from now on", {},
-         {{"hello_hash = SHA-256(ClientHello | ServerHello)", Bytes(hello_hash.begin(), hello_hash.end())}});
+    if (observed())
+        emit(EventKind::keys_derived, "derived traffic keys; records are protected from now on", {},
+             {{"hello_hash = SHA-256(ClientHello | ServerHello)", Bytes(hello_hash.begin(), hello_hash.end())}});
     return secrets;
 }
 
 void Connection::become_established() {
     state_ = ConnectionState::established;
     record_plaintext_ = Bytes();  // handshake scratch space: not needed any more
-    emit(EventKind::established, "handshake complete: " + std::string(cipher_suite_name(*cipher_suite_)));
+    if (observed()) emit(EventKind::established, "handshake complete: " + std::string(cipher_suite_name(*cipher_suite_)));
     flush_pending_application_data();
 }
 
