@@ -1378,12 +1378,13 @@ TEST(HostileClients, RunningOutOfDescriptorsPausesAcceptingAndRecovers) {
     ResidentMemoryWatch memory(server.process());
     // Both well-behaved clients and one request for a missing file first.
     // In the sanitizer build this is needed, not just polite: UBSan checks
-    // the dynamic type behind virtual calls (the std::error_category that
-    // the errno -> status mapping compares, shared_ptr's control block...),
-    // and the first check of each type reads memory through a pipe
-    // (sanitizer_common IsAccessibleMemoryRange). Out of descriptors that
-    // pipe fails, and UBSan reports "invalid vptr" and stops the server.
-    // Once checked, a type sits in UBSan's cache and needs no descriptor.
+    // the dynamic type behind virtual calls (shared_ptr's control block,
+    // the transport...), and the first check of each type reads memory
+    // through a pipe (sanitizer_common IsAccessibleMemoryRange). Out of
+    // descriptors that pipe fails, and UBSan reports "invalid vptr" and
+    // stops the server. Once checked, a type sits in UBSan's cache and needs
+    // no descriptor. (This is also why static_files.cpp maps errno to a
+    // status with a switch, not by comparing std::error_codes.)
     std::string before = expect_well_behaved_clients_served(server, "before");
     {
         UniqueFd warm_up = connect_to(server.plain_port);
