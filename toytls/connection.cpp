@@ -9,6 +9,17 @@ namespace {
 // Buffers up to this size are kept between records; larger ones are freed.
 constexpr std::size_t small_record_capacity = 2048;
 
+// Appends `from` to `out` and empties `from`. When `out` is empty the two
+// buffers are swapped instead: nothing is copied, and each side keeps an
+// allocation for next time (pop_into, read_into).
+void hand_over(Bytes& from, Bytes& out) {
+    if (out.empty())
+        std::swap(out, from);
+    else
+        append(out, from);
+    from.clear();
+}
+
 }  // namespace
 
 std::string_view side_name(Side side) { return side == Side::client ? "client" : "server"; }
@@ -217,13 +228,7 @@ Bytes Connection::read() {
     return plaintext;
 }
 
-void Connection::read_into(Bytes& out) {
-    if (out.empty())
-        std::swap(out, received_plaintext_);
-    else
-        append(out, received_plaintext_);
-    received_plaintext_.clear();
-}
+void Connection::read_into(Bytes& out) { hand_over(received_plaintext_, out); }
 
 // ---------------------------------------------------------------------------
 // Writing: handshake messages, alerts and plaintext -> records -> pop().
@@ -248,13 +253,7 @@ Bytes Connection::pop() {
     return wire;
 }
 
-void Connection::pop_into(Bytes& out) {
-    if (out.empty())
-        std::swap(out, outgoing_);
-    else
-        append(out, outgoing_);
-    outgoing_.clear();
-}
+void Connection::pop_into(Bytes& out) { hand_over(outgoing_, out); }
 
 void Connection::send_record(ContentType type, ByteView payload) {
     // Larger payloads are split: no record carries more than 2^14 bytes of
