@@ -74,7 +74,7 @@ TEST(PrivateKeyFile, MalformedFilesAreRejectedWithoutQuotingTheKey) {
         {"ToyTLS private key v1\nwarning: DEMO\n" + seed_line + " \n",
          "line 3: ends with a space; trailing spaces are not allowed"},
         {"ToyTLS private key v1\n\n" + seed_line + "\n", "line 2: empty line; blank lines are not allowed"},
-        {"ToyTLS private key v1\nwarning: DEMO\n" + seed_line + "\t\n", "line 3: a byte that is not printable ASCII"},
+        {"ToyTLS private key v1\nwarning: DEMO\n" + seed_line + "\t\n", "line 3: byte 0x09 is not printable ASCII"},
         {"ToyTLS private key v1\nwarning: DEMO\n", "missing the 'ed25519-seed: ' line (line 3)"},
         {"ToyTLS private key v1\n", "missing the 'ed25519-seed: ' line (line 2)"},
         {"ToyTLS private key v1\nseed: " + std::string(seed_base64) + "\n",

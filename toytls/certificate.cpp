@@ -11,6 +11,7 @@
 
 #include "toytls/crypto/random.hpp"
 #include "toytls/crypto/sha256.hpp"
+#include "toytls/text_lines.hpp"
 
 namespace toytls {
 
@@ -172,46 +173,6 @@ private:
     std::string error_;
 };
 
-// Splits the text into lines and applies the rules that hold for every
-// line: printable ASCII, LF endings, no blank lines, no trailing spaces.
-std::optional<std::vector<std::string_view>> split_lines(std::string_view text, std::string& error) {
-    std::vector<std::string_view> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t number = lines.size() + 1;
-        const std::string at = "line " + std::to_string(number) + ": ";
-        const std::size_t end = text.find('\n', start);
-        const std::string_view line = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
-        for (char c : line) {
-            if (c == '\r') {
-                error = at + "carriage return (CR) found; lines must end with LF only";
-                return std::nullopt;
-            }
-            const auto byte = static_cast<unsigned char>(c);
-            if (byte < 0x20 || byte > 0x7e) {
-                char hex[8];
-                std::snprintf(hex, sizeof hex, "0x%02x", byte);
-                error = at + "byte " + hex + " is not printable ASCII";
-                return std::nullopt;
-            }
-        }
-        if (end == std::string_view::npos) {
-            error = at + "the last line does not end with LF";
-            return std::nullopt;
-        }
-        if (line.empty()) {
-            error = at + "empty line; blank lines are not allowed";
-            return std::nullopt;
-        }
-        if (line.back() == ' ') {
-            error = at + "ends with a space; trailing spaces are not allowed";
-            return std::nullopt;
-        }
-        lines.push_back(line);
-        start = end + 1;
-    }
-    return lines;
-}
 
 std::optional<std::string> parse_name_value(const Line& line, FieldWalker& walker) {
     const std::string field(line.name);
@@ -333,7 +294,7 @@ std::optional<Certificate> parse_certificate(ByteView input, std::string& error)
         error = "certificate is empty";
         return std::nullopt;
     }
-    auto raw_lines = split_lines(text, error);
+    auto raw_lines = split_strict_lines(text, error);
     if (!raw_lines) return std::nullopt;
     if ((*raw_lines)[0] != certificate_header) {
         error = "line 1: expected '" + std::string(certificate_header) + "', found " + quoted((*raw_lines)[0]);

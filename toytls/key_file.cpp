@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "toytls/text_lines.hpp"
+
 namespace toytls {
 
 namespace {
@@ -72,8 +74,6 @@ bool write_new_file(const std::filesystem::path& path, ByteView content, mode_t 
     return true;
 }
 
-bool is_printable_ascii(char c) { return c >= 0x20 && c <= 0x7e; }
-
 }  // namespace
 
 std::optional<Ed25519KeyPair> parse_private_key(ByteView input, std::string& error, std::string* warning) {
@@ -83,34 +83,9 @@ std::optional<Ed25519KeyPair> parse_private_key(ByteView input, std::string& err
                 std::to_string(max_private_key_file_size) + " are allowed";
         return std::nullopt;
     }
-    std::vector<std::string_view> lines;
-    for (std::size_t start = 0; start < text.size();) {
-        const std::string at = "line " + std::to_string(lines.size() + 1) + ": ";
-        const std::size_t end = text.find('\n', start);
-        if (end == std::string_view::npos) {
-            error = at + "the last line does not end with LF";
-            return std::nullopt;
-        }
-        const std::string_view line = text.substr(start, end - start);
-        if (line.find('\r') != std::string_view::npos) {
-            error = at + "carriage return (CR) found; lines must end with LF only";
-            return std::nullopt;
-        }
-        if (!std::all_of(line.begin(), line.end(), is_printable_ascii)) {
-            error = at + "a byte that is not printable ASCII";
-            return std::nullopt;
-        }
-        if (line.empty()) {
-            error = at + "empty line; blank lines are not allowed";
-            return std::nullopt;
-        }
-        if (line.back() == ' ') {
-            error = at + "ends with a space; trailing spaces are not allowed";
-            return std::nullopt;
-        }
-        lines.push_back(line);
-        start = end + 1;
-    }
+    const auto split = split_strict_lines(text, error);
+    if (!split) return std::nullopt;
+    const std::vector<std::string_view>& lines = *split;
 
     if (lines.empty() || lines[0] != private_key_header) {
         error = "line 1: expected '" + std::string(private_key_header) + "'";
