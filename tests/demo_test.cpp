@@ -3,36 +3,22 @@
 // user would (from another directory, on whatever ports the kernel picks)
 // and check its exit status and the landmarks of its narration.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <regex>
 #include <iterator>
 #include <string>
 
+#include "command.hpp"
+
 namespace {
 
-struct RunResult {
-    int exit_code = -1;
-    std::string output;  // stdout and stderr together, in order
-};
+using RunResult = test_support::CommandResult;  // output: stdout and stderr together, in order
 
 // Runs toytls-demo from / (so nothing depends on the working directory).
 RunResult run_demo(const std::string& arguments) {
-    const std::string command = "bash -c \"cd / && '" + std::string(TOYTLS_DEMO_PROGRAM) + "' " + arguments + " 2>&1\"";
-    RunResult result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "cannot run: " << command;
-        return result;
-    }
-    std::array<char, 4096> buffer{};
-    while (std::size_t count = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), count);
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+    return test_support::run_command("bash -c \"cd / && '" + std::string(TOYTLS_DEMO_PROGRAM) + "' " + arguments +
+                                     " 2>&1\"");
 }
 
 std::ptrdiff_t count_matches(const std::string& text, const std::string& pattern) {

@@ -9,29 +9,23 @@
 // disappears, this test fails and names the step.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "command.hpp"
 #include "toytls/cipher_suite.hpp"
 
 namespace {
 
 const std::filesystem::path source_dir = TOYTLS_SOURCE_DIR;
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    std::ostringstream contents;
-    contents << file.rdbuf();
-    return contents.str();
-}
+using test_support::read_file;
 
 bool gdb_installed() { return std::system("command -v gdb > /dev/null 2>&1") == 0; }
 
@@ -46,17 +40,9 @@ std::string run_walkthrough_script() {
                                 "' && gdb -batch -nx -x walkthrough/gdb/handshake.gdb --args '" +
                                 std::string(TOYTLS_TRACE_DEBUG_TOOL) + "' --certs '" +
                                 (source_dir / "certs").string() + "' 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "cannot run: " << command;
-        return {};
-    }
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (std::size_t count = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), count);
-    const int status = pclose(pipe);
-    EXPECT_EQ(status, 0) << "gdb failed: " << command << "\n" << output;
-    return output;
+    const test_support::CommandResult gdb = test_support::run_command(command);
+    EXPECT_EQ(gdb.exit_code, 0) << "gdb failed: " << command << "\n" << gdb.output;
+    return gdb.output;
 }
 
 // The lines "=== ... ===", in order.

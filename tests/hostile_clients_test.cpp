@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "client/fetch.hpp"
+#include "command.hpp"
 #include "server_process.hpp"
 #include "toytls/client.hpp"
 #include "toytls/key_file.hpp"
@@ -327,14 +328,8 @@ struct Served {
 Served curl_the_page(std::uint16_t port) {
     auto start = SteadyClock::now();
     Served served;
-    std::string command = "curl -s --max-time 10 http://127.0.0.1:" + std::to_string(port) + "/ 2>&1";
-    std::string body;
-    if (std::FILE* pipe = ::popen(command.c_str(), "r")) {
-        char buffer[4096];
-        std::size_t got;
-        while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) body.append(buffer, got);
-        ::pclose(pipe);
-    }
+    const std::string body =
+        test_support::run_command("curl -s --max-time 10 http://127.0.0.1:" + std::to_string(port) + "/ 2>&1").output;
     served.time = milliseconds_since(start);
     served.ok = body == page_text;
     if (!served.ok) served.detail = "curl got \"" + body.substr(0, 200) + "\"";

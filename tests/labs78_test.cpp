@@ -3,32 +3,18 @@
 // prints its conversation ("→ send ...", "✓ ...") and exits 0 only if every
 // step went as the lab says; on failure the test shows that conversation.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
-#include <memory>
 #include <string>
+
+#include "command.hpp"
 
 namespace {
 
-struct CheckRun {
-    int exit_code = -1;
-    std::string output;
-};
+using CheckRun = test_support::CommandResult;
 
 CheckRun run_check(const std::string& lab) {
-    const std::string command = "TOYTLS_BIN='" TOYTLS_LAB_BIN_DIR "' bash '" TOYTLS_SOURCE_DIR "/walkthrough/labs/" +
-                                lab + "/check.sh' 2>&1";
-    CheckRun run;
-    std::unique_ptr<FILE, decltype(&::pclose)> pipe(::popen(command.c_str(), "r"), &::pclose);
-    if (!pipe) return run;
-    std::array<char, 4096> buffer{};
-    while (std::size_t count = std::fread(buffer.data(), 1, buffer.size(), pipe.get()))
-        run.output.append(buffer.data(), count);
-    int status = ::pclose(pipe.release());
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return test_support::run_command("TOYTLS_BIN='" TOYTLS_LAB_BIN_DIR "' bash '" TOYTLS_SOURCE_DIR
+                                     "/walkthrough/labs/" + lab + "/check.sh' 2>&1");
 }
 
 }  // namespace

@@ -3,16 +3,14 @@
 // loopback (toytls-server, toytls-mitm, toytls-client, toytls-cert from
 // this build). On failure the test shows the runner's step-by-step report.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cctype>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <string>
+
+#include "command.hpp"
 
 namespace {
 
@@ -20,22 +18,10 @@ namespace fs = std::filesystem;
 
 constexpr int exit_skipped = 77;  // toytls-lab: the check needs what this machine lacks
 
-struct LabRun {
-    int exit_code = -1;
-    std::string output;
-};
+using LabRun = test_support::CommandResult;
 
 LabRun run_lab_tool(const std::string& check_file) {
-    const std::string command = "'" TOYTLS_LAB_TOOL "' check '" + check_file + "' 2>&1";
-    LabRun run;
-    std::unique_ptr<FILE, decltype(&::pclose)> pipe(::popen(command.c_str(), "r"), &::pclose);
-    if (!pipe) return run;
-    std::array<char, 4096> buffer{};
-    while (std::size_t count = std::fread(buffer.data(), 1, buffer.size(), pipe.get()))
-        run.output.append(buffer.data(), count);
-    int status = ::pclose(pipe.release());
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return test_support::run_command("'" TOYTLS_LAB_TOOL "' check '" + check_file + "' 2>&1");
 }
 
 class LabCheck : public ::testing::TestWithParam<std::string> {};

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include <optional>
 #include <sstream>
 
+#include "command.hpp"
 #include "webserver/server.hpp"
 
 namespace fs = std::filesystem;
@@ -65,13 +65,9 @@ std::map<std::string, std::string> run_load(const std::string& arguments, std::s
     // --server-pid: this process, which runs the server: exercises the /proc sampling.
     std::string command = std::string(TOYTLS_LOAD_BINARY) + " --kv --server-pid " + std::to_string(::getpid()) + " " +
                           arguments + " 2>&1";
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return {};
-    std::array<char, 4096> buffer;
-    std::size_t got;
-    while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), got);
-    int status = ::pclose(pipe);
-    if (status != 0) return {};
+    const test_support::CommandResult load = test_support::run_command(command);
+    output += load.output;
+    if (load.exit_code != 0) return {};
     std::map<std::string, std::string> values;
     std::istringstream lines(output);
     std::string line;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "command.hpp"
 #include "server_process.hpp"
 
 using namespace std::chrono_literals;
@@ -54,15 +55,7 @@ std::string first_plain_port(const std::string& output) {
 }
 
 std::string curl_body(const std::string& port) {
-    std::string command = "curl -s --max-time 10 http://127.0.0.1:" + port + "/";
-    std::string body;
-    if (std::FILE* pipe = ::popen(command.c_str(), "r")) {
-        char buffer[256];
-        std::size_t got;
-        while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) body.append(buffer, got);
-        ::pclose(pipe);
-    }
-    return body;
+    return test_support::run_command("curl -s --max-time 10 http://127.0.0.1:" + port + "/").output;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "client/fetch.hpp"
+#include "command.hpp"
 #include "toytls/client.hpp"
 #include "toytls/crypto/sha256.hpp"
 #include "toytls/key_file.hpp"
@@ -108,22 +109,7 @@ toytls_client::FetchResult fetch_toytls(std::uint16_t port, const std::string& p
     return toytls_client::fetch(options);
 }
 
-struct CommandResult {
-    int exit_code = -1;
-    std::string output;
-};
-
-CommandResult run_command(const std::string& command) {
-    CommandResult result;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return result;
-    std::array<char, 65536> buffer;
-    std::size_t got;
-    while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), got);
-    int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
+using test_support::run_command;
 
 std::string curl(std::uint16_t port, const std::string& path, const std::string& options = "-s") {
     return run_command("curl " + options + " --max-time 60 http://127.0.0.1:" + std::to_string(port) + path).output;

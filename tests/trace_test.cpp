@@ -4,17 +4,17 @@
 // bytes on every run.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "command.hpp"
 #include "toytls/cipher_suite.hpp"
 #include "toytls/messages.hpp"
 
 namespace {
+
+using test_support::first_difference;
+using test_support::read_file;
 
 const std::string regenerate_command =
     "from the repository root:\n"
@@ -26,43 +26,9 @@ const std::string regenerate_command =
 std::string run_trace_tool(const std::string& arguments) {
     const std::string command =
         "cd '" + std::string(TOYTLS_SOURCE_DIR) + "' && '" + std::string(TOYTLS_TRACE_TOOL) + "' " + arguments;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "cannot run: " << command;
-        return {};
-    }
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (std::size_t count = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), count);
-    const int status = pclose(pipe);
-    EXPECT_EQ(status, 0) << "toytls-trace failed (its error is on stderr above): " << command;
-    return output;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    std::ostringstream contents;
-    contents << file.rdbuf();
-    return contents.str();
-}
-
-// "line 120: expected ... / got ..." for the first line that differs: a
-// readable failure instead of two 30 KB strings.
-std::string first_difference(const std::string& expected, const std::string& actual) {
-    std::istringstream expected_lines(expected);
-    std::istringstream actual_lines(actual);
-    std::string expected_line;
-    std::string actual_line;
-    for (int number = 1;; ++number) {
-        const bool more_expected = static_cast<bool>(std::getline(expected_lines, expected_line));
-        const bool more_actual = static_cast<bool>(std::getline(actual_lines, actual_line));
-        if (!more_expected && !more_actual) return "the files differ only in their final line break";
-        if (!more_expected || !more_actual || expected_line != actual_line) {
-            return "first difference at line " + std::to_string(number) + ":\n  committed: " +
-                   (more_expected ? expected_line : "(end of file)") +
-                   "\n  generated: " + (more_actual ? actual_line : "(end of output)");
-        }
-    }
+    const test_support::CommandResult result = test_support::run_command(command);
+    EXPECT_EQ(result.exit_code, 0) << "toytls-trace failed (its error is on stderr above): " << command;
+    return result.output;
 }
 
 TEST(TraceTest, CommittedTraceIsWhatTheToolPrints) {

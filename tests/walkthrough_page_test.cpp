@@ -5,17 +5,18 @@
 // browser (walkthrough/check_page.sh, headless Chromium).
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 
+#include "command.hpp"
 #include "toytls/cipher_suite.hpp"
 
 namespace {
+
+using test_support::CommandResult;
+using test_support::first_difference;
+using test_support::read_file;
 
 const std::string regenerate_command =
     "from the repository root:\n"
@@ -24,54 +25,12 @@ const std::string regenerate_command =
     "then review the change (open the page, and git diff --stat walkthrough/index.html) and commit it with the "
     "change that caused it.";
 
-struct CommandResult {
-    int status = -1;
-    std::string output;  // standard output (and standard error, if the command redirects it)
-};
-
 // Runs `command` from the repository root.
 CommandResult run_from_repository_root(const std::string& command) {
-    const std::string full_command = "cd '" + std::string(TOYTLS_SOURCE_DIR) + "' && " + command;
-    CommandResult result;
-    FILE* pipe = popen(full_command.c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "cannot run: " << full_command;
-        return result;
-    }
-    std::array<char, 4096> buffer{};
-    while (std::size_t count = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        result.output.append(buffer.data(), count);
-    result.status = pclose(pipe);
-    return result;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    std::ostringstream contents;
-    contents << file.rdbuf();
-    return contents.str();
+    return test_support::run_command("cd '" + std::string(TOYTLS_SOURCE_DIR) + "' && " + command);
 }
 
 const std::filesystem::path committed_page_path = std::filesystem::path(TOYTLS_SOURCE_DIR) / "walkthrough/index.html";
-
-// "line 120: committed ... / generated ..." for the first line that differs.
-std::string first_difference(const std::string& expected, const std::string& actual) {
-    std::istringstream expected_lines(expected);
-    std::istringstream actual_lines(actual);
-    std::string expected_line;
-    std::string actual_line;
-    for (int number = 1;; ++number) {
-        const bool more_expected = static_cast<bool>(std::getline(expected_lines, expected_line));
-        const bool more_actual = static_cast<bool>(std::getline(actual_lines, actual_line));
-        if (!more_expected && !more_actual) return "the files differ only in their final line break";
-        if (!more_expected || !more_actual || expected_line != actual_line) {
-            auto shortened = [](const std::string& line) { return line.size() > 300 ? line.substr(0, 300) + "…" : line; };
-            return "first difference at line " + std::to_string(number) + ":\n  committed: " +
-                   (more_expected ? shortened(expected_line) : "(end of file)") +
-                   "\n  generated: " + (more_actual ? shortened(actual_line) : "(end of output)");
-        }
-    }
-}
 
 TEST(WalkthroughPageTest, CommittedPageIsWhatTheToolPrints) {
     if (!toytls::cipher_suite_available(toytls::CipherSuite::aes_256_gcm_sha256))
@@ -79,7 +38,7 @@ TEST(WalkthroughPageTest, CommittedPageIsWhatTheToolPrints) {
     ASSERT_TRUE(std::filesystem::exists(committed_page_path))
         << committed_page_path << " is missing. Generate it " << regenerate_command;
     const CommandResult generated = run_from_repository_root("'" + std::string(TOYTLS_WALKTHROUGH_PAGE_TOOL) + "'");
-    ASSERT_EQ(generated.status, 0) << "toytls-walkthrough-page failed (its error is on stderr above)";
+    ASSERT_EQ(generated.exit_code, 0) << "toytls-walkthrough-page failed (its error is on stderr above)";
     ASSERT_FALSE(generated.output.empty());
     const std::string committed = read_file(committed_page_path);
     EXPECT_TRUE(committed == generated.output)
@@ -90,7 +49,7 @@ TEST(WalkthroughPageTest, CommittedPageIsWhatTheToolPrints) {
     const std::filesystem::path file = std::filesystem::path(testing::TempDir()) / "toytls-walkthrough-page-test.html";
     const CommandResult written = run_from_repository_root("'" + std::string(TOYTLS_WALKTHROUGH_PAGE_TOOL) + "' -o '" +
                                                            file.string() + "'");
-    EXPECT_EQ(written.status, 0);
+    EXPECT_EQ(written.exit_code, 0);
     EXPECT_TRUE(read_file(file) == generated.output) << "a second run, with -o, wrote something else";
     std::filesystem::remove(file);
 }
@@ -126,13 +85,13 @@ TEST(WalkthroughPageTest, PageLoadsNothingFromElsewhere) {
 TEST(WalkthroughPageTest, PageWorksInHeadlessChromium) {
     const CommandResult chromium = run_from_repository_root(
         "command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1");
-    ASSERT_EQ(chromium.status, 0)
+    ASSERT_EQ(chromium.exit_code, 0)
         << "Chromium is not installed, so the page cannot be checked in a browser. Install it with\n"
            "    sudo apt-get install -y chromium\n"
            "or run scripts/test.sh as root, which installs every package the project needs (scripts/setup.sh).";
     const CommandResult check =
         run_from_repository_root("walkthrough/check_page.sh '" + std::string(TOYTLS_SCREENSHOT_DIR) + "' 2>&1");
-    EXPECT_EQ(check.status, 0) << "walkthrough/check_page.sh failed:\n" << check.output;
+    EXPECT_EQ(check.exit_code, 0) << "walkthrough/check_page.sh failed:\n" << check.output;
     std::cout << check.output;  // says where the screenshot is
 }
 
