@@ -208,14 +208,8 @@ Connection::Connection(const std::vector<TraceEntry>& entries, CipherSuite suite
 
 
 void Connection::key_log_line(const TraceEntry& entry) {
-    // `<LABEL> <client random hex> <value hex>` (§11)
-    const std::string& line = entry.summary;
-    const std::size_t first_space = line.find(' ');
-    const std::size_t last_space = line.rfind(' ');
-    check(first_space != std::string::npos && last_space > first_space, "key log line without three fields");
-    std::optional<Bytes> value = from_hex(line.substr(last_space + 1));
-    check(value.has_value(), "key log value is not hex");
-    key_logs_[index_of(entry.side)][line.substr(0, first_space)] = std::move(*value);
+    check(entry.values.size() == 1, "key log line is not <LABEL> <client random hex> <value hex>: " + entry.summary);
+    key_logs_[index_of(entry.side)][entry.values[0].first] = entry.values[0].second;
 }
 
 void Connection::keys_derived(const TraceEntry& entry) {

@@ -24,6 +24,8 @@ struct TraceEntry {
     EventKind kind = EventKind::message_sent;  // meaningful for Source::event
     std::string summary;                       // the event's words, or the key-log line
     Bytes bytes;                               // a copy of the event's bytes
+    // The event's named values; for a key-log line, one: {LABEL, value}
+    // (none if the line is malformed).
     std::vector<std::pair<std::string, Bytes>> values;
 };
 

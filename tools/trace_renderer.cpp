@@ -132,17 +132,12 @@ void TraceRenderer::render_entry(const TraceEntry& entry) {
     }
 }
 
-// `<LABEL> <client random hex> <value hex>` (§11). The lines are kept as
-// they came, to be shown verbatim, and parsed, to be checked and used.
+// The lines are kept as they came, to be shown verbatim, and as the
+// recorder parsed them (label and value), to be checked and used.
 void TraceRenderer::render_key_log_line(const TraceEntry& entry) {
-    const std::string& line = entry.summary;
-    const std::size_t first_space = line.find(' ');
-    const std::size_t last_space = line.rfind(' ');
-    check(first_space != std::string::npos && last_space > first_space, "key log line without three fields");
-    std::optional<Bytes> value = from_hex(line.substr(last_space + 1));
-    check(value.has_value(), "key log value is not hex");
-    key_log_[index_of(entry.side)][line.substr(0, first_space)] = std::move(*value);
-    key_log_lines_[index_of(entry.side)].push_back(line);
+    check(entry.values.size() == 1, "key log line is not <LABEL> <client random hex> <value hex>: " + entry.summary);
+    key_log_[index_of(entry.side)][entry.values[0].first] = entry.values[0].second;
+    key_log_lines_[index_of(entry.side)].push_back(entry.summary);
 }
 
 const Bytes& TraceRenderer::logged_secret(Side side, const std::string& label) const {
